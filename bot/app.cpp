@@ -1,0 +1,101 @@
+#include "bot/app.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <thread>
+#include <vector>
+
+#include "bot/health.hpp"
+#include "bot/http.hpp"
+#include "bot/metrics.hpp"
+#include "storage/embedded_redis.hpp"
+#include "storage/redis.hpp"
+
+namespace talentbot::bot {
+namespace asio = boost::asio;
+
+namespace {
+
+storage::RedisOptions redis_options(config::RedisConfig const& cfg, std::string const& url) {
+  storage::RedisOptions o;
+  o.endpoint = storage::RedisEndpoint::parse(url).value();
+  o.connect_timeout = cfg.connect_timeout;
+  o.default_policy.timeout = cfg.command_timeout;
+  o.reconnect_max = cfg.reconnect_max;
+  return o;
+}
+
+}  // namespace
+
+int run_server(config::Config const& config, Logger& log) {
+  // The zero-setup default: no redis.url means a private redis-server child.
+  std::unique_ptr<storage::EmbeddedRedis> embedded;
+  std::string redis_url = config.redis.url;
+  if (redis_url.empty()) {
+    auto started = storage::EmbeddedRedis::start({config.redis.server_binary, config.redis.data_dir}, log);
+    if (!started) {
+      log.error("startup.failed", {{"reason", "embedded redis-server did not start"},
+                                   {"hint", "install redis-server or set redis.url"}});
+      return 1;
+    }
+    embedded = std::move(*started);
+    redis_url = embedded->url();
+  }
+
+  int const threads =
+      config.server.threads > 0 ? config.server.threads : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  asio::io_context ioc(threads);
+
+  storage::RedisClient redis(ioc.get_executor(), redis_options(config.redis, redis_url), log);
+  redis.start();
+
+  Metrics metrics;
+  Router router(metrics);
+  add_health_routes(router, redis, metrics);
+  add_process_metrics(metrics, redis);
+
+  HttpServer server(ioc, config.server, router, log, metrics, config.log.access);
+  std::uint16_t port = 0;
+  try {
+    port = server.start();
+  } catch (boost::system::system_error const& e) {
+    log.error("startup.failed", {{"reason", "cannot listen"},
+                                 {"address", config.server.host + ":" + std::to_string(config.server.port)},
+                                 {"error", e.code().message()}});
+    return 1;
+  }
+  log.info("server.listening", {{"address", config.server.host + ":" + std::to_string(port)},
+                                {"threads", threads},
+                                {"redis", storage::RedisEndpoint::parse(redis_url)->describe()}});
+
+  bool stopped_cleanly = false;
+  asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  signals.async_wait([&](boost::system::error_code ec, int signo) {
+    if (ec) return;
+    log.info("server.stopping", {{"signal", signo}, {"grace_ms", config.server.shutdown_grace.count()}});
+    server.stop_accepting();
+    asio::co_spawn(
+        ioc,
+        [&]() -> asio::awaitable<void> {
+          bool const clean = co_await server.drain(config.server.shutdown_grace);
+          redis.cancel();
+          ioc.stop();
+          stopped_cleanly = clean;
+        },
+        asio::detached);
+  });
+
+  std::vector<std::thread> pool;
+  for (int i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
+  ioc.run();
+  for (auto& t : pool) t.join();
+  log.info("server.stopped", {{"in_flight_finished", stopped_cleanly ? "true" : "false"}});
+  return 0;
+}
+
+}  // namespace talentbot::bot

@@ -1,0 +1,330 @@
+#include "bot/config.hpp"
+
+#include <arpa/inet.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstdlib>
+#include <map>
+#include <sstream>
+
+#include "storage/redis.hpp"
+
+namespace talentbot::config {
+namespace {
+
+using Error = std::optional<std::string>;
+using Apply = Error (*)(Config&, std::string const&);
+
+struct Field {
+  char const* section;
+  char const* key;
+  bool required;
+  bool secret;  // never echoed in errors or listings
+  Apply apply;
+  std::string (*show)(Config const&);
+};
+
+template <class Int>
+Error parse_int(std::string const& s, Int& out, long long lo, long long hi) {
+  long long v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc{} || p != s.data() + s.size()) return "expected an integer, got '" + s + "'";
+  if (v < lo || v > hi) return "must be between " + std::to_string(lo) + " and " + std::to_string(hi);
+  out = static_cast<Int>(v);
+  return {};
+}
+
+Error parse_duration(std::string const& s, milliseconds& out) {
+  std::size_t i = 0;
+  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+  long long n = 0;
+  auto const unit = s.substr(i);
+  if (i == 0 || std::from_chars(s.data(), s.data() + i, n).ec != std::errc{})
+    return "expected a duration like 500ms, 10s or 2m, got '" + s + "'";
+  static std::map<std::string, long long> const kUnits{{"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}};
+  auto it = kUnits.find(unit);
+  if (it == kUnits.end()) return "expected a duration like 500ms, 10s or 2m, got '" + s + "'";
+  out = milliseconds(n * it->second);
+  return {};
+}
+
+Error parse_size(std::string const& s, std::size_t& out) {
+  std::size_t i = 0;
+  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+  unsigned long long n = 0;
+  if (i == 0 || std::from_chars(s.data(), s.data() + i, n).ec != std::errc{})
+    return "expected a size like 65536, 64KiB or 1MiB, got '" + s + "'";
+  auto const unit = s.substr(i);
+  if (unit == "KiB") n *= 1024;
+  else if (unit == "MiB") n *= 1024 * 1024;
+  else if (!unit.empty()) return "expected a size like 65536, 64KiB or 1MiB, got '" + s + "'";
+  if (n == 0 || n > 64ull * 1024 * 1024) return "must be between 1 byte and 64MiB";
+  out = static_cast<std::size_t>(n);
+  return {};
+}
+
+Error parse_bool(std::string const& s, bool& out) {
+  if (s == "true" || s == "yes" || s == "on" || s == "1") out = true;
+  else if (s == "false" || s == "no" || s == "off" || s == "0") out = false;
+  else return "expected true or false, got '" + s + "'";
+  return {};
+}
+
+bool is_ip_literal(std::string const& host) {
+  unsigned char buf[16];
+  return ::inet_pton(AF_INET, host.c_str(), buf) == 1 || ::inet_pton(AF_INET6, host.c_str(), buf) == 1;
+}
+
+bool is_loopback_host(std::string_view host) {
+  return host == "localhost" || host == "::1" || host == "[::1]" || host.starts_with("127.");
+}
+
+Error parse_listen(Config& c, std::string const& s) {
+  auto const colon = s.rfind(':');
+  if (colon == std::string::npos) return "expected host:port, got '" + s + "'";
+  std::string host = s.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host != "localhost" && !is_ip_literal(host)) return "'" + host + "' is not an IP address (or localhost)";
+  if (auto e = parse_int(s.substr(colon + 1), c.server.port, 0, 65535)) return "port: " + *e;
+  c.server.host = host == "localhost" ? "127.0.0.1" : host;
+  return {};
+}
+
+Error parse_api_base(Config& c, std::string const& s) {
+  // Plain HTTP only to a loopback host (the local simulator); WeCom itself is HTTPS.
+  std::string_view rest;
+  if (s.starts_with("https://")) rest = std::string_view(s).substr(8);
+  else if (s.starts_with("http://")) rest = std::string_view(s).substr(7);
+  else return "expected an https:// URL, got '" + s + "'";
+  auto host = rest.substr(0, rest.find_first_of(":/"));
+  if (host.empty()) return "missing host in '" + s + "'";
+  if (s.starts_with("http://") && !is_loopback_host(host))
+    return "plain http:// is allowed only for a loopback host (the local simulator)";
+  c.wecom.api_base = s;
+  while (!c.wecom.api_base.empty() && c.wecom.api_base.back() == '/') c.wecom.api_base.pop_back();
+  return {};
+}
+
+std::string show_ms(milliseconds v) { return std::to_string(v.count()) + "ms"; }
+
+// The single list of keys: YAML, environment overrides, validation and listings all read it.
+Field const kFields[] = {
+    {"server", "listen", false, false, parse_listen,
+     [](Config const& c) { return c.server.host + ":" + std::to_string(c.server.port); }},
+    {"server", "threads", false, false,
+     [](Config& c, std::string const& s) { return parse_int(s, c.server.threads, 0, 256); },
+     [](Config const& c) { return std::to_string(c.server.threads); }},
+    {"server", "header_limit", false, false,
+     [](Config& c, std::string const& s) { return parse_size(s, c.server.header_limit); },
+     [](Config const& c) { return std::to_string(c.server.header_limit); }},
+    {"server", "body_limit", false, false,
+     [](Config& c, std::string const& s) { return parse_size(s, c.server.body_limit); },
+     [](Config const& c) { return std::to_string(c.server.body_limit); }},
+    {"server", "read_timeout", false, false,
+     [](Config& c, std::string const& s) { return parse_duration(s, c.server.read_timeout); },
+     [](Config const& c) { return show_ms(c.server.read_timeout); }},
+    {"server", "shutdown_grace", false, false,
+     [](Config& c, std::string const& s) { return parse_duration(s, c.server.shutdown_grace); },
+     [](Config const& c) { return show_ms(c.server.shutdown_grace); }},
+    {"redis", "url", false, false,  // errors never echo it; listings drop the password
+     [](Config& c, std::string const& s) -> Error {
+       if (!s.empty() && !storage::RedisEndpoint::parse(s))
+         return std::string("expected redis://[:password@]host:port/db or unix:///path/to.sock");
+       c.redis.url = s;
+       return {};
+     },
+     [](Config const& c) {
+       return c.redis.url.empty() ? std::string("(embedded)") : storage::RedisEndpoint::parse(c.redis.url)->describe();
+     }},
+    {"redis", "data_dir", false, false,
+     [](Config& c, std::string const& s) -> Error {
+       if (s.empty()) return std::string("must not be empty");
+       c.redis.data_dir = s;
+       return {};
+     },
+     [](Config const& c) { return c.redis.data_dir; }},
+    {"redis", "server_binary", false, false,
+     [](Config& c, std::string const& s) -> Error {
+       if (s.empty()) return std::string("must not be empty");
+       c.redis.server_binary = s;
+       return {};
+     },
+     [](Config const& c) { return c.redis.server_binary; }},
+    {"redis", "connect_timeout", false, false,
+     [](Config& c, std::string const& s) { return parse_duration(s, c.redis.connect_timeout); },
+     [](Config const& c) { return show_ms(c.redis.connect_timeout); }},
+    {"redis", "command_timeout", false, false,
+     [](Config& c, std::string const& s) { return parse_duration(s, c.redis.command_timeout); },
+     [](Config const& c) { return show_ms(c.redis.command_timeout); }},
+    {"redis", "reconnect_max", false, false,
+     [](Config& c, std::string const& s) { return parse_duration(s, c.redis.reconnect_max); },
+     [](Config const& c) { return show_ms(c.redis.reconnect_max); }},
+    {"log", "level", false, false,
+     [](Config& c, std::string const& s) -> Error {
+       auto l = parse_log_level(s);
+       if (!l) return "expected debug, info, warn, error or off, got '" + s + "'";
+       c.log.level = *l;
+       return {};
+     },
+     [](Config const& c) { return std::string(to_string(c.log.level)); }},
+    {"log", "format", false, false,
+     [](Config& c, std::string const& s) -> Error {
+       if (s == "kv") c.log.format = LogFormat::kv;
+       else if (s == "json") c.log.format = LogFormat::json;
+       else return "expected kv or json, got '" + s + "'";
+       return {};
+     },
+     [](Config const& c) { return std::string(c.log.format == LogFormat::json ? "json" : "kv"); }},
+    {"log", "access", false, false, [](Config& c, std::string const& s) { return parse_bool(s, c.log.access); },
+     [](Config const& c) { return std::string(c.log.access ? "true" : "false"); }},
+    {"wecom", "corp_id", true, false,
+     [](Config& c, std::string const& s) -> Error {
+       if (s.empty() || s.size() > 64) return std::string("must be 1 to 64 characters");
+       c.wecom.corp_id = s;
+       return {};
+     },
+     [](Config const& c) { return c.wecom.corp_id; }},
+    {"wecom", "token", true, true,
+     [](Config& c, std::string const& s) -> Error {
+       bool const ok = !s.empty() && s.size() <= 32 &&
+                       std::all_of(s.begin(), s.end(), [](unsigned char ch) { return std::isalnum(ch); });
+       if (!ok) return std::string("must be 1 to 32 letters or digits");
+       c.wecom.token = s;
+       return {};
+     },
+     nullptr},
+    {"wecom", "encoding_aes_key", true, true,
+     [](Config& c, std::string const& s) -> Error {
+       bool const ok = s.size() == 43 && std::all_of(s.begin(), s.end(), [](unsigned char ch) {
+                         return std::isalnum(ch) || ch == '+' || ch == '/';
+                       });
+       if (!ok) return std::string("must be exactly 43 characters of the base64 alphabet");
+       c.wecom.encoding_aes_key = s;
+       return {};
+     },
+     nullptr},
+    {"wecom", "agent_id", true, false,
+     [](Config& c, std::string const& s) { return parse_int(s, c.wecom.agent_id, 1, 4'294'967'295LL); },
+     [](Config const& c) { return std::to_string(c.wecom.agent_id); }},
+    {"wecom", "secret", true, true,
+     [](Config& c, std::string const& s) -> Error {
+       if (s.empty()) return std::string("must not be empty");
+       c.wecom.secret = s;
+       return {};
+     },
+     nullptr},
+    {"wecom", "api_base", false, false, parse_api_base, [](Config const& c) { return c.wecom.api_base; }},
+};
+
+std::string env_name(Field const& f) {
+  std::string name = std::string("TALENTBOT_") + f.section + "_" + f.key;
+  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char ch) { return std::toupper(ch); });
+  return name;
+}
+
+std::string dotted(Field const& f) { return std::string(f.section) + "." + f.key; }
+
+Field const* find_field(std::string const& section, std::string const& key) {
+  for (auto const& f : kFields)
+    if (section == f.section && key == f.key) return &f;
+  return nullptr;
+}
+
+bool known_section(std::string const& section) {
+  return std::any_of(std::begin(kFields), std::end(kFields), [&](Field const& f) { return section == f.section; });
+}
+
+std::string where(std::string const& path, YAML::Mark const& mark) {
+  return path + ":" + std::to_string(mark.line + 1);
+}
+
+}  // namespace
+
+EnvLookup process_env() {
+  return [](std::string const& name) -> std::optional<std::string> {
+    if (char const* v = std::getenv(name.c_str())) return std::string(v);
+    return std::nullopt;
+  };
+}
+
+LoadResult load(std::string const& path, EnvLookup const& env) {
+  LoadResult result;
+  Config config;
+  std::map<Field const*, bool> set;
+
+  if (!path.empty()) {
+    YAML::Node root;
+    try {
+      root = YAML::LoadFile(path);
+    } catch (YAML::BadFile const&) {
+      result.errors.push_back(path + ": cannot read the file");
+      return result;
+    } catch (YAML::Exception const& e) {
+      result.errors.push_back(where(path, e.mark) + ": YAML syntax error: " + e.msg);
+      return result;
+    }
+    if (root && !root.IsNull() && !root.IsMap()) {
+      result.errors.push_back(where(path, root.Mark()) + ": the top level must be a map of sections");
+      return result;
+    }
+    for (auto const& section : root) {
+      auto const name = section.first.as<std::string>();
+      if (!known_section(name)) {
+        result.errors.push_back(where(path, section.first.Mark()) + ": unknown section '" + name + "'");
+        continue;
+      }
+      if (section.second.IsNull()) continue;
+      if (!section.second.IsMap()) {
+        result.errors.push_back(where(path, section.second.Mark()) + ": section '" + name + "' must be a map");
+        continue;
+      }
+      for (auto const& item : section.second) {
+        auto const key = item.first.as<std::string>();
+        Field const* field = find_field(name, key);
+        if (field == nullptr) {
+          result.errors.push_back(where(path, item.first.Mark()) + ": unknown key '" + name + "." + key + "'");
+          continue;
+        }
+        if (!item.second.IsScalar()) {
+          result.errors.push_back(where(path, item.second.Mark()) + ": " + dotted(*field) + ": expected a single value");
+          continue;
+        }
+        set[field] = true;  // provided, even if invalid: one error per key is enough
+        if (auto e = field->apply(config, item.second.Scalar()))
+          result.errors.push_back(where(path, item.second.Mark()) + ": " + dotted(*field) + ": " + *e);
+      }
+    }
+  }
+
+  // Environment overrides come after the file and before the required-value check.
+  for (auto const& field : kFields) {
+    auto value = env(env_name(field));
+    if (!value) continue;
+    set[&field] = true;
+    if (auto e = field.apply(config, *value)) result.errors.push_back(env_name(field) + ": " + dotted(field) + ": " + *e);
+  }
+
+  for (auto const& field : kFields) {
+    if (field.required && !set[&field])
+      result.errors.push_back((path.empty() ? std::string("config") : path) + ": missing required key '" +
+                              dotted(field) + "' (or set " + env_name(field) + ")");
+  }
+  if (result.errors.empty()) result.config = std::move(config);
+  return result;
+}
+
+std::string describe(Config const& config) {
+  std::ostringstream out;
+  for (auto const& field : kFields) {
+    out << dotted(field) << " = ";
+    if (field.secret || field.show == nullptr) out << "(set, hidden)";
+    else out << field.show(config);
+    out << '\n';
+  }
+  return out.str();
+}
+
+}  // namespace talentbot::config

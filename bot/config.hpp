@@ -1,0 +1,76 @@
+#pragma once
+// Typed configuration: a YAML file plus TALENTBOT_<SECTION>_<KEY> environment overrides, validated
+// once at start-up. After that, code takes the section struct it needs, never a YAML node.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storage/log.hpp"
+
+namespace talentbot::config {
+
+using std::chrono::milliseconds;
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+  int threads = 0;                      // 0 = one per core
+  std::size_t header_limit = 8 * 1024;  // bytes
+  std::size_t body_limit = 64 * 1024;   // bytes; WeCom callbacks are a few KB
+  // Each whole request (including the wait for its first byte on a keep-alive connection) must
+  // arrive within this: a client that trickles bytes, or idles, is cut off.
+  milliseconds read_timeout{15'000};
+  milliseconds shutdown_grace{5'000};   // in-flight requests get this long after SIGTERM
+};
+
+struct RedisConfig {
+  std::string url;                 // empty: start a private redis-server (embedded)
+  std::string data_dir = "var/redis";
+  std::string server_binary = "redis-server";
+  milliseconds connect_timeout{1'000};
+  milliseconds command_timeout{1'000};
+  milliseconds reconnect_max{5'000};
+};
+
+struct LogConfig {
+  LogLevel level = LogLevel::info;
+  LogFormat format = LogFormat::kv;
+  bool access = true;  // one line per HTTP request
+};
+
+struct WecomConfig {
+  std::string corp_id;
+  std::string token;
+  std::string encoding_aes_key;
+  std::int64_t agent_id = 0;
+  std::string secret;
+  std::string api_base = "https://qyapi.weixin.qq.com";
+};
+
+struct Config {
+  ServerConfig server;
+  RedisConfig redis;
+  LogConfig log;
+  WecomConfig wecom;
+};
+
+// Looks up an environment variable; injectable so tests do not touch the process environment.
+using EnvLookup = std::function<std::optional<std::string>(std::string const& name)>;
+EnvLookup process_env();
+
+struct LoadResult {
+  std::optional<Config> config;
+  std::vector<std::string> errors;  // one line each, naming the file, line and key
+};
+
+// `path` may be empty: defaults plus environment only.
+LoadResult load(std::string const& path, EnvLookup const& env = process_env());
+
+// Every key with its documentation default, for `--print-config` style listings and tests;
+// secret values are never rendered.
+std::string describe(Config const& config);
+
+}  // namespace talentbot::config
