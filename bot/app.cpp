@@ -10,9 +10,13 @@
 #include <thread>
 #include <vector>
 
+#include "adapters/http_client.hpp"
+#include "adapters/wecom/api_client.hpp"
 #include "bot/health.hpp"
 #include "bot/http.hpp"
 #include "bot/metrics.hpp"
+#include "bot/pipeline.hpp"
+#include "bot/wecom_channel.hpp"
 #include "storage/embedded_redis.hpp"
 #include "storage/redis.hpp"
 
@@ -59,6 +63,28 @@ int run_server(config::Config const& config, Logger& log) {
   add_health_routes(router, redis, metrics);
   add_process_metrics(metrics, redis);
 
+  std::unique_ptr<WecomChannel> channel;
+  try {
+    channel = std::make_unique<WecomChannel>(config, redis, log);
+  } catch (std::exception const& e) {
+    log.error("startup.failed", {{"reason", e.what()}});
+    return 1;
+  }
+  channel->add_routes(router);
+  channel->add_metrics(metrics);
+
+  net::HttpClient http(ioc.get_executor(), {}, log);
+  wecom::ApiSettings api_settings;
+  api_settings.api_base = config.wecom.api_base;
+  api_settings.corp_id = config.wecom.corp_id;
+  api_settings.secret = config.wecom.secret;
+  api_settings.agent_id = config.wecom.agent_id;
+  wecom::ApiClient api(http, redis, api_settings, log);
+  Pipeline pipeline(ioc.get_executor(), redis, redis_options(config.redis, redis_url), config.queue,
+                    channel->responder(), WecomChannel::sender(api), log);
+  add_pipeline_metrics(metrics, pipeline);
+  pipeline.start();
+
   HttpServer server(ioc, config.server, router, log, metrics, config.log.access);
   std::uint16_t port = 0;
   try {
@@ -83,6 +109,8 @@ int run_server(config::Config const& config, Logger& log) {
         ioc,
         [&]() -> asio::awaitable<void> {
           bool const clean = co_await server.drain(config.server.shutdown_grace);
+          // Unacknowledged inbox and outbox entries stay pending in Redis for the next owner.
+          pipeline.stop();
           redis.cancel();
           ioc.stop();
           stopped_cleanly = clean;

@@ -217,6 +217,30 @@ Field const kFields[] = {
      },
      nullptr},
     {"wecom", "api_base", false, false, parse_api_base, [](Config const& c) { return c.wecom.api_base; }},
+    {"queue", "partitions", false, false,
+     [](Config& c, std::string const& s) { return parse_int(s, c.queue.partitions, 1, 1024); },
+     [](Config const& c) { return std::to_string(c.queue.partitions); }},
+    {"queue", "lease", false, false,
+     [](Config& c, std::string const& s) { return parse_duration(s, c.queue.lease); },
+     [](Config const& c) { return show_ms(c.queue.lease); }},
+    {"queue", "dedupe_window", false, false,
+     [](Config& c, std::string const& s) -> Error {
+       milliseconds ms{};
+       if (auto e = parse_duration(s, ms)) return e;
+       if (ms < std::chrono::minutes(1)) return std::string("must be at least 1m (WeCom retries within seconds)");
+       c.queue.dedupe_window = std::chrono::duration_cast<std::chrono::seconds>(ms);
+       return {};
+     },
+     [](Config const& c) { return std::to_string(c.queue.dedupe_window.count()) + "s"; }},
+    {"queue", "max_attempts", false, false,
+     [](Config& c, std::string const& s) { return parse_int(s, c.queue.max_attempts, 1, 100); },
+     [](Config const& c) { return std::to_string(c.queue.max_attempts); }},
+    {"queue", "retry_base", false, false,
+     [](Config& c, std::string const& s) { return parse_duration(s, c.queue.retry_base); },
+     [](Config const& c) { return show_ms(c.queue.retry_base); }},
+    {"queue", "retry_max", false, false,
+     [](Config& c, std::string const& s) { return parse_duration(s, c.queue.retry_max); },
+     [](Config const& c) { return show_ms(c.queue.retry_max); }},
 };
 
 std::string env_name(Field const& f) {

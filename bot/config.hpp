@@ -50,11 +50,22 @@ struct WecomConfig {
   std::string api_base = "https://qyapi.weixin.qq.com";
 };
 
+// The inbox/outbox pipeline (WeCom callbacks in, replies out).
+struct QueueConfig {
+  unsigned partitions = 8;                 // fixed for a deployment: a user's partition must not move
+  milliseconds lease{10'000};              // a dead instance's partitions move after this
+  std::chrono::seconds dedupe_window{86'400};  // a repeated MsgId within this is the same message
+  int max_attempts = 8;                    // a reply that failed this often goes to the dead letters
+  milliseconds retry_base{500};            // backoff doubles from here (with jitter) ...
+  milliseconds retry_max{60'000};          // ... up to here
+};
+
 struct Config {
   ServerConfig server;
   RedisConfig redis;
   LogConfig log;
   WecomConfig wecom;
+  QueueConfig queue;
 };
 
 // Looks up an environment variable; injectable so tests do not touch the process environment.

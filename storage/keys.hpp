@@ -1,0 +1,56 @@
+#pragma once
+// Every Redis key talentbot uses is named here and nowhere else. Keys that a script touches
+// together share a hash tag ({p3}, {u:…}) so they land in one Redis Cluster slot.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace talentbot::storage::keys {
+
+inline constexpr std::string_view kPrefix = "tb:";
+
+// FNV-1a: the same user maps to the same partition in every instance and every release.
+inline unsigned partition_of(std::string_view user, unsigned partitions) {
+  std::uint32_t h = 2166136261u;
+  for (unsigned char c : user) h = (h ^ c) * 16777619u;
+  return partitions == 0 ? 0 : h % partitions;
+}
+
+// Inbound messages are spread over a fixed number of partitions by user, so one instance at a
+// time works a partition and a user's messages are handled in order.
+inline std::string inbox(unsigned partition) { return "tb:{p" + std::to_string(partition) + "}:inbox"; }
+inline std::string outbox(unsigned partition) { return "tb:{p" + std::to_string(partition) + "}:outbox"; }
+// Attempt counters of outbox entries (hash: entry id → attempts), beside the outbox in its slot.
+inline std::string outbox_attempts(unsigned partition) {
+  return "tb:{p" + std::to_string(partition) + "}:outbox:attempts";
+}
+// Who works a partition now (value: instance id, with a lease).
+inline std::string partition_lease(unsigned partition) { return "tb:{p" + std::to_string(partition) + "}:lease"; }
+// WeCom retries a callback it got no 200 for: the message id is remembered for a day.
+inline std::string inbound_seen(unsigned partition, std::string_view msg_id) {
+  return "tb:{p" + std::to_string(partition) + "}:seen:" + std::string(msg_id);
+}
+
+// Live instances (sorted set: instance id → last heartbeat, ms), to share partitions fairly.
+inline std::string instances() { return "tb:instances"; }
+
+inline constexpr std::string_view kInboxGroup = "workers";
+inline constexpr std::string_view kOutboxGroup = "senders";
+
+// Replies that failed for good (wrong user, no permission, too many attempts): kept for the
+// center to see, newest first; per partition so giving up is one atomic step with the outbox.
+inline std::string dead_letters(unsigned partition) { return "tb:{p" + std::to_string(partition) + "}:dead"; }
+
+// The WeCom access token shared by all instances, and the single-flight refresh lock.
+inline std::string access_token(std::string_view corp_id, std::int64_t agent_id) {
+  return "tb:wecom:token:" + std::string(corp_id) + ":" + std::to_string(agent_id);
+}
+inline std::string access_token_lock(std::string_view corp_id, std::int64_t agent_id) {
+  return access_token(corp_id, agent_id) + ":lock";
+}
+
+// Token buckets for WeCom's published limits (per member per minute, per app per minute).
+inline std::string member_send_bucket(std::string_view user) { return "tb:rl:member:" + std::string(user); }
+inline std::string app_call_bucket(std::int64_t agent_id) { return "tb:rl:app:" + std::to_string(agent_id); }
+
+}  // namespace talentbot::storage::keys
