@@ -83,7 +83,7 @@ int run_server(config::Config const& config, Logger& log) {
   Pipeline pipeline(ioc.get_executor(), redis, redis_options(config.redis, redis_url), config.queue,
                     channel->responder(), WecomChannel::sender(api), log);
   add_pipeline_metrics(metrics, pipeline);
-  pipeline.start();
+  if (config.queue.workers) pipeline.start();
 
   HttpServer server(ioc, config.server, router, log, metrics, config.log.access);
   std::uint16_t port = 0;

@@ -217,6 +217,8 @@ Field const kFields[] = {
      },
      nullptr},
     {"wecom", "api_base", false, false, parse_api_base, [](Config const& c) { return c.wecom.api_base; }},
+    {"queue", "workers", false, false, [](Config& c, std::string const& s) { return parse_bool(s, c.queue.workers); },
+     [](Config const& c) { return std::string(c.queue.workers ? "true" : "false"); }},
     {"queue", "partitions", false, false,
      [](Config& c, std::string const& s) { return parse_int(s, c.queue.partitions, 1, 1024); },
      [](Config const& c) { return std::to_string(c.queue.partitions); }},

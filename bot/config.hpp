@@ -52,6 +52,7 @@ struct WecomConfig {
 
 // The inbox/outbox pipeline (WeCom callbacks in, replies out).
 struct QueueConfig {
+  bool workers = true;                     // false: this instance only accepts callbacks (ingress)
   unsigned partitions = 8;                 // fixed for a deployment: a user's partition must not move
   milliseconds lease{10'000};              // a dead instance's partitions move after this
   std::chrono::seconds dedupe_window{86'400};  // a repeated MsgId within this is the same message

@@ -4,8 +4,11 @@
 #include <string>
 #include <string_view>
 
+#include <filesystem>
+
 #include "bot/app.hpp"
 #include "bot/config.hpp"
+#include "intents/cli.hpp"
 
 namespace {
 
@@ -13,6 +16,10 @@ constexpr char kUsage[] =
     "usage:\n"
     "  talentbot --config FILE          run the server (env TALENTBOT_<SECTION>_<KEY> overrides any key)\n"
     "  talentbot --check-config FILE    validate a config file, print the effective values, exit\n"
+    "  talentbot nlu --now ISO8601 [--knowledge DIR] [--training FILE]\n"
+    "                                   one JSON line of intent and entities per input line\n"
+    "  talentbot nlu-eval FILE [--floors FILE] [--knowledge DIR] [--training FILE]\n"
+    "                                   accuracy report of a labelled TSV (exit 1 below floors)\n"
     "  talentbot --version\n";
 
 int load_or_report(std::string const& path, talentbot::config::Config& out) {
@@ -23,6 +30,39 @@ int load_or_report(std::string const& path, talentbot::config::Config& out) {
   }
   out = std::move(*loaded.config);
   return 0;
+}
+
+// Data files are found relative to the working directory, else in the source tree the binary
+// was built from, so `build/bot/talentbot nlu` works from anywhere in a checkout.
+std::filesystem::path data_path(std::string_view relative) {
+  std::filesystem::path const here(relative);
+  if (std::filesystem::exists(here)) return here;
+  return std::filesystem::path(TALENTBOT_SOURCE_DIR) / here;
+}
+
+struct NluArgs {
+  std::string now;
+  std::string test_file;
+  std::filesystem::path knowledge = data_path(talentbot::intents::kDefaultKnowledgeDir);
+  std::filesystem::path training = data_path(talentbot::intents::kDefaultTrainingTsv);
+  std::filesystem::path floors;
+  bool ok = true;
+};
+
+NluArgs parse_nlu_args(int argc, char* argv[], bool eval) {
+  NluArgs a;
+  for (int i = 2; i < argc; ++i) {
+    std::string_view const arg = argv[i];
+    bool const has_value = i + 1 < argc;
+    if (arg == "--now" && has_value) a.now = argv[++i];
+    else if (arg == "--knowledge" && has_value) a.knowledge = argv[++i];
+    else if (arg == "--training" && has_value) a.training = argv[++i];
+    else if (arg == "--floors" && has_value) a.floors = argv[++i];
+    else if (eval && a.test_file.empty() && !arg.starts_with("--")) a.test_file = arg;
+    else a.ok = false;
+  }
+  if (eval ? a.test_file.empty() : a.now.empty()) a.ok = false;
+  return a;
 }
 
 }  // namespace
@@ -47,6 +87,17 @@ int main(int argc, char* argv[]) {
     if (int rc = load_or_report(argv[2], cfg)) return rc;
     std::cout << "config ok: " << argv[2] << '\n' << config::describe(cfg);
     return 0;
+  }
+  if (cmd == "nlu" || cmd == "nlu-eval") {
+    bool const eval = cmd == "nlu-eval";
+    auto a = parse_nlu_args(argc, argv, eval);
+    if (!a.ok) {
+      std::cerr << kUsage;
+      return 2;
+    }
+    if (!eval) return intents::run_nlu(std::cin, std::cout, std::cerr, a.now, a.knowledge, a.training);
+    return intents::run_nlu_eval(a.test_file, std::cout, std::cerr, a.knowledge, a.training,
+                                 a.floors.empty() ? nullptr : &a.floors);
   }
   std::string path;
   if (cmd == "--config" && argc == 3) {

@@ -12,6 +12,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
+#include <array>
 #include <random>
 
 namespace talentbot::storage::detail {
@@ -227,25 +229,37 @@ void Connection::send(Args const& args, CallPolicy policy, Handler handler) {
     post_completion(std::move(handler), errc::disconnected, {}, strand_);
     return;
   }
-  std::vector<char const*> argv;
-  std::vector<std::size_t> lens;
-  argv.reserve(args.size());
-  lens.reserve(args.size());
-  for (auto const& a : args) {
-    argv.push_back(a.data());
-    lens.push_back(a.size());
+  // Most commands have a handful of arguments: keep their pointers on the stack.
+  constexpr std::size_t kInline = 16;
+  std::array<char const*, kInline> argv_inline;
+  std::array<std::size_t, kInline> lens_inline;
+  std::vector<char const*> argv_heap;
+  std::vector<std::size_t> lens_heap;
+  char const** argv = argv_inline.data();
+  std::size_t* lens = lens_inline.data();
+  if (args.size() > kInline) {
+    argv_heap.resize(args.size());
+    lens_heap.resize(args.size());
+    argv = argv_heap.data();
+    lens = lens_heap.data();
+  }
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    argv[i] = args[i].data();
+    lens[i] = args[i].size();
   }
   auto const id = next_id_++;
-  pending_.emplace(id, Pending{std::move(handler), std::chrono::steady_clock::now() + policy.timeout});
+  pending_.emplace_back(id, Pending{std::move(handler), std::chrono::steady_clock::now() + policy.timeout});
   ++counters_.commands;
   if (redisAsyncCommandArgv(ac_, on_reply, reinterpret_cast<void*>(static_cast<std::uintptr_t>(id)),
-                            static_cast<int>(args.size()), argv.data(), lens.data()) != REDIS_OK) {
+                            static_cast<int>(args.size()), argv, lens) != REDIS_OK) {
     complete(id, errc::protocol, {});
   }
 }
 
 void Connection::complete(std::uint64_t id, error_code ec, Reply reply) {
-  auto it = pending_.find(id);
+  auto it = !pending_.empty() && pending_.front().first == id
+                ? pending_.begin()
+                : std::find_if(pending_.begin(), pending_.end(), [id](auto const& p) { return p.first == id; });
   if (it == pending_.end()) return;  // already failed (timeout); a late reply is dropped
   auto handler = std::move(it->second.handler);
   pending_.erase(it);

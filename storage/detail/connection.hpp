@@ -11,7 +11,7 @@
 #include <boost/asio/strand.hpp>
 
 #include <atomic>
-#include <map>
+#include <deque>
 #include <optional>
 
 #include "storage/log.hpp"
@@ -89,7 +89,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool want_read_ = false, want_write_ = false, reading_ = false, writing_ = false;
   bool handshake_done_ = false, connect_result_ = false, connect_reported_ = false;
   bool stopping_ = false, sweeping_ = false;
-  std::map<std::uint64_t, Pending> pending_;  // ordered by id = send order
+  // In send order: Redis answers in order, so the reply almost always belongs to the front.
+  std::deque<std::pair<std::uint64_t, Pending>> pending_;
   std::uint64_t next_id_ = 1;
   boost::asio::steady_timer wakeup_;
   boost::asio::steady_timer sweep_timer_;

@@ -1,0 +1,82 @@
+// The CI gate on the NLU: the labelled test set must stay above the floors in tests/nlu/floors.yaml.
+// Also prints the speed figures (parse time per message, model load time and size) without
+// asserting them, because CI machines differ.
+#include "intents/cli.hpp"
+#include "intents/nlu.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <unistd.h>
+
+namespace talentbot::intents {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kSource(TALENTBOT_SOURCE_DIR);
+
+TEST(NluEval, TestSetMeetsTheFloors) {
+  const Floors floors = read_floors(kSource / kDefaultFloors);
+  EXPECT_GE(floors.intent_accuracy, 0.85);  // the floors themselves must not quietly drop
+  const auto nlu = Nlu::load(kSource / kDefaultKnowledgeDir, kSource / kDefaultTrainingTsv);
+  const LabelledSet test = read_labelled_tsv(kSource / "tests" / "nlu" / "test.tsv");
+  ASSERT_GE(test.lines.size(), 400u);
+  const EvalReport report = evaluate(*nlu, test);
+  std::ostringstream printed;
+  print_report(report, printed);
+  const auto failures = below_floors(report, floors);
+  EXPECT_TRUE(failures.empty()) << printed.str();
+  std::cout << "intent accuracy " << report.intent_accuracy << ", service accuracy " << report.service_accuracy
+            << ", case id accuracy " << report.case_id_accuracy << ", date-time accuracy " << report.datetime_accuracy
+            << '\n';
+}
+
+TEST(NluEval, RunNluEvalFailsBelowFloors) {
+  const fs::path floors = fs::temp_directory_path() / ("talentbot-floors-" + std::to_string(::getpid()) + ".yaml");
+  std::ofstream(floors) << "intent_accuracy: 1.0\nservice_accuracy: 1.0\n";
+  std::ostringstream out, err;
+  const int code = run_nlu_eval(kSource / "tests" / "nlu" / "test.tsv", out, err, kSource / kDefaultKnowledgeDir,
+                                kSource / kDefaultTrainingTsv, &floors);
+  fs::remove(floors);
+  EXPECT_EQ(code, 1);
+  EXPECT_NE(out.str().find("precision  recall  f1-score  support"), std::string::npos);
+  EXPECT_NE(err.str().find("below the floor"), std::string::npos);
+}
+
+TEST(NluEval, RejectsUnknownFloorKeys) {
+  const fs::path floors = fs::temp_directory_path() / ("talentbot-floors-unknown-" + std::to_string(::getpid()) + ".yaml");
+  std::ofstream(floors) << "intent_acuracy: 0.9\n";
+  EXPECT_THROW(read_floors(floors), std::runtime_error);
+  fs::remove(floors);
+}
+
+TEST(NluSpeed, PrintsParseTimeAndLoadTime) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto nlu = Nlu::load(kSource / kDefaultKnowledgeDir, kSource / kDefaultTrainingTsv);
+  const double load_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  const LabelledSet test = read_labelled_tsv(kSource / "tests" / "nlu" / "test.tsv");
+  evaluate(*nlu, test);  // warm caches (pinyin of unseen characters, thread-local break iterators)
+  std::vector<double> all;
+  for (int round = 0; round < 3; ++round) {
+    const EvalReport r = evaluate(*nlu, test);
+    all.insert(all.end(), r.parse_micros.begin(), r.parse_micros.end());
+  }
+  // Run alone (as ctest does), the first load includes building ICU's pinyin transliterator.
+  std::cout << "[ speed ] model load " << load_ms << " ms (training " << nlu->stats().training_ms
+            << " ms, " << nlu->stats().training_lines << " lines), model memory " << nlu->stats().model_bytes / 1024
+            << " KiB\n"
+            << "[ speed ] parse per message over " << all.size() << " parses: median " << percentile(all, 50)
+            << " us, p99 " << percentile(all, 99) << " us\n";
+  const auto again = std::chrono::steady_clock::now();
+  Nlu::load(kSource / kDefaultKnowledgeDir, kSource / kDefaultTrainingTsv);
+  std::cout << "[ speed ] reload " << std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - again).count()
+            << " ms\n";
+  SUCCEED();
+}
+
+}  // namespace
+}  // namespace talentbot::intents
