@@ -1,5 +1,10 @@
 #include "adapters/http_client.hpp"
 
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
+#include <poll.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -15,10 +20,6 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
-#include <openssl/ssl.h>
-#include <openssl/x509_vfy.h>
-#include <openssl/x509v3.h>
-#include <poll.h>
 
 #include <algorithm>
 #include <cctype>
@@ -66,8 +67,7 @@ class Category final : public boost::system::error_category {
 bool is_drop(error_code const& ec) {
   return ec == http::error::end_of_stream || ec == http::error::partial_message || ec == asio::error::eof ||
          ec == asio::error::connection_reset || ec == asio::error::connection_aborted ||
-         ec == asio::error::broken_pipe || ec == asio::error::not_connected ||
-         ec == asio::ssl::error::stream_truncated;
+         ec == asio::error::broken_pipe || ec == asio::error::not_connected || ec == asio::ssl::error::stream_truncated;
 }
 
 error_code classify(error_code const& ec) {
@@ -89,9 +89,7 @@ std::string host_header(Url const& url) {
   return host;
 }
 
-std::string pool_key(Url const& url) {
-  return (url.tls ? "https://" : "http://") + host_header(url);
-}
+std::string pool_key(Url const& url) { return (url.tls ? "https://" : "http://") + host_header(url); }
 
 http::request<http::string_body> make_request(std::string const& method, Url const& url, std::string& body,
                                               std::string const& content_type) {
@@ -247,7 +245,7 @@ boost::system::result<Url> parse_url(std::string_view s) {
   // Control characters and spaces in the target would let a caller forge a second request line.
   if (std::any_of(tail.begin(), tail.end(), [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; }))
     return bad;
-  url.target = tail.empty() ? "/" : tail.front() == '?' ? "/" + std::string(tail) : std::string(tail);
+  url.target = tail.empty() ? "/" : tail.front() == '?' ? std::string("/").append(tail) : std::string(tail);
   return url;
 }
 
@@ -311,20 +309,21 @@ struct HttpClient::Impl {
   // Logging stays out of coroutine bodies (g++ 12 and initializer lists).
   void note_tls_failure(std::string const& host, SSL* ssl, error_code const& cause) const {
     long const verify = SSL_get_verify_result(ssl);
-    log.warn("http_client.tls_failed", {{"host", host},
-                                        {"error", cause.message()},
-                                        {"verify", verify == X509_V_OK ? "ok" : X509_verify_cert_error_string(verify)}});
+    log.warn("http_client.tls_failed",
+             {{"host", host},
+              {"error", cause.message()},
+              {"verify", verify == X509_V_OK ? "ok" : X509_verify_cert_error_string(verify)}});
   }
   void note_failure(Url const& url, Attempt const& a) const {
     auto const path = std::string_view(url.target).substr(0, url.target.find('?'));  // the query may hold a token
-    log.debug("http_client.failed", {{"host", url.host}, {"path", path}, {"error", a.ec.message()},
-                                     {"cause", a.cause.message()}});
+    log.debug("http_client.failed",
+              {{"host", url.host}, {"path", path}, {"error", a.ec.message()}, {"cause", a.cause.message()}});
   }
   void note_stale(std::string const& key) const { log.debug("http_client.stale_connection", {{"origin", key}}); }
 };
 
 asio::awaitable<boost::system::result<std::vector<tcp::endpoint>>> HttpClient::Impl::resolve(Url const& url,
-                                                                                            Clock::time_point until) {
+                                                                                             Clock::time_point until) {
   std::vector<tcp::endpoint> endpoints;
   error_code ec;
   auto const literal = asio::ip::make_address(url.host, ec);
@@ -332,7 +331,8 @@ asio::awaitable<boost::system::result<std::vector<tcp::endpoint>>> HttpClient::I
     endpoints.emplace_back(literal, url.port);
     co_return endpoints;
   }
-  auto pending = std::make_shared<PendingResolve>(co_await asio::this_coro::executor);
+  auto const executor = co_await asio::this_coro::executor;  // the connection's strand
+  auto pending = std::make_shared<PendingResolve>(executor);
   start_resolve(pending, url, until);
   co_await pending->timer.async_wait(kAwait);
   if (!pending->done) {
@@ -401,7 +401,8 @@ asio::awaitable<Attempt> HttpClient::Impl::exchange(Stream& stream, Connection& 
   conn.tcp().expires_never();
   auto& res = parser.get();
   out.response.status = res.result_int();
-  if (auto it = res.find(http::field::content_type); it != res.end()) out.response.content_type = std::string(it->value());
+  if (auto it = res.find(http::field::content_type); it != res.end())
+    out.response.content_type = std::string(it->value());
   // Bytes beyond the answer mean the server is out of step with us: do not reuse the connection.
   out.keep_alive = parser.keep_alive() && conn.buffer.size() == 0;
   out.response.body = std::move(res.body());
@@ -429,7 +430,7 @@ HttpClient::HttpClient(asio::any_io_executor executor, HttpClientOptions options
 HttpClient::~HttpClient() = default;
 
 asio::awaitable<boost::system::result<ClientResponse>> HttpClient::request(std::string method, std::string url,
-                                                                          std::string body, std::string content_type) {
+                                                                           std::string body, std::string content_type) {
   auto impl = impl_;  // a call in flight keeps the pool alive
   auto parsed = parse_url(url);
   if (!parsed) co_return parsed.error();
@@ -444,8 +445,8 @@ asio::awaitable<boost::system::result<ClientResponse>> HttpClient::request(std::
     if (!conn) conn = impl->make_connection(parsed->tls);
     // All I/O of one connection runs on its strand, which also serialises Beast's timeout handler.
     auto strand = conn->tcp().get_executor();
-    auto outcome = co_await asio::co_spawn(strand, impl->attempt(*conn, !reused, *parsed, req, deadline),
-                                           asio::use_awaitable);
+    auto outcome =
+        co_await asio::co_spawn(strand, impl->attempt(*conn, !reused, *parsed, req, deadline), asio::use_awaitable);
     if (outcome.ec == errc::connection_closed && reused && !outcome.answer_started && round == 0) {
       impl->note_stale(key);
       continue;

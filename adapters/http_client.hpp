@@ -35,9 +35,7 @@ enum class errc {
 
 boost::system::error_category const& net_category() noexcept;
 
-inline boost::system::error_code make_error_code(errc e) noexcept {
-  return {static_cast<int>(e), net_category()};
-}
+inline boost::system::error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), net_category()}; }
 
 struct HttpClientOptions {
   std::chrono::milliseconds connect_timeout{3'000};   // resolve + TCP connect + TLS handshake
@@ -82,9 +80,9 @@ class HttpClient {
   // one, but only when not a byte of an answer had arrived: the server cannot have answered it.
   // That can still repeat a POST the server received and then dropped, which is why WeCom sends
   // carry enable_duplicate_check (DESIGN.md, outbox).
-  boost::asio::awaitable<boost::system::result<ClientResponse>> request(
-      std::string method, std::string url, std::string body = {},
-      std::string content_type = "application/json");
+  boost::asio::awaitable<boost::system::result<ClientResponse>> request(std::string method, std::string url,
+                                                                        std::string body = {},
+                                                                        std::string content_type = "application/json");
 
   std::size_t idle_connections() const;
   void close_idle();

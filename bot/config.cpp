@@ -243,6 +243,33 @@ Field const kFields[] = {
     {"queue", "retry_max", false, false,
      [](Config& c, std::string const& s) { return parse_duration(s, c.queue.retry_max); },
      [](Config const& c) { return show_ms(c.queue.retry_max); }},
+    {"center", "name", false, false, [](Config& c, std::string const& s) -> Error { c.center.name = s; return {}; },
+     [](Config const& c) { return c.center.name; }},
+    {"center", "address", false, false, [](Config& c, std::string const& s) -> Error { c.center.address = s; return {}; },
+     [](Config const& c) { return c.center.address; }},
+    {"center", "hours", false, false, [](Config& c, std::string const& s) -> Error { c.center.hours = s; return {}; },
+     [](Config const& c) { return c.center.hours; }},
+    {"center", "phone", false, false, [](Config& c, std::string const& s) -> Error { c.center.phone = s; return {}; },
+     [](Config const& c) { return c.center.phone; }},
+    {"center", "website", false, false, [](Config& c, std::string const& s) -> Error { c.center.website = s; return {}; },
+     [](Config const& c) { return c.center.website; }},
+    {"nlu", "knowledge_dir", false, false,
+     [](Config& c, std::string const& s) -> Error {
+       if (s.empty()) return std::string("must not be empty");
+       c.nlu.knowledge_dir = s;
+       return {};
+     },
+     [](Config const& c) { return c.nlu.knowledge_dir; }},
+    {"nlu", "training_file", false, false,
+     [](Config& c, std::string const& s) -> Error {
+       if (s.empty()) return std::string("must not be empty");
+       c.nlu.training_file = s;
+       return {};
+     },
+     [](Config const& c) { return c.nlu.training_file; }},
+    {"session", "idle_ttl", false, false,
+     [](Config& c, std::string const& s) { return parse_duration(s, c.session.idle_ttl); },
+     [](Config const& c) { return show_ms(c.session.idle_ttl); }},
 };
 
 std::string env_name(Field const& f) {

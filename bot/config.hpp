@@ -61,12 +61,35 @@ struct QueueConfig {
   milliseconds retry_max{60'000};          // ... up to here
 };
 
+// What the bot tells talents about the service center; shown exactly as configured (the
+// knowledge base refers to these as {center.address} and so on, and never invents them).
+struct CenterConfig {
+  std::string name = "市人才交流中心";
+  std::string address;  // the 一站式 window at the administrative approval service center
+  std::string hours;
+  std::string phone;
+  std::string website;
+};
+
+// Understanding: where the knowledge base and the labelled training data live.
+struct NluConfig {
+  std::string knowledge_dir = "intents/knowledge";
+  std::string training_file = "tests/nlu/train.tsv";
+};
+
+struct SessionConfig {
+  milliseconds idle_ttl{30 * 60 * 1000};  // a conversation forgets its context after this
+};
+
 struct Config {
   ServerConfig server;
   RedisConfig redis;
   LogConfig log;
   WecomConfig wecom;
   QueueConfig queue;
+  CenterConfig center;
+  NluConfig nlu;
+  SessionConfig session;
 };
 
 // Looks up an environment variable; injectable so tests do not touch the process environment.

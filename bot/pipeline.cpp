@@ -263,15 +263,20 @@ asio::awaitable<void> Pipeline::Impl::inbox_worker(std::shared_ptr<Partition> p)
       continue;
     }
     auto const entry = p->inbox.front();
-    std::vector<std::string> replies;
+    Handled handled_message;
     try {
-      replies = co_await responder(entry.payload);
+      handled_message = co_await responder(entry.payload, entry.id);
     } catch (std::exception const& e) {
       // A message that makes the handler throw would otherwise block its partition forever.
       note(LogLevel::error, "pipeline.handler_failed", p->index, "error", e.what());
     }
+    if (handled_message.retry) {
+      co_await sleep(backoff(3));
+      continue;
+    }
     for (;;) {
-      auto committed = co_await storage::inbox_commit(redis, p->index, entry.id, replies);
+      auto committed =
+          co_await storage::inbox_commit(redis, p->index, entry.id, handled_message.replies, handled_message.state);
       if (committed) break;
       if (!p->held || stopping) co_return;  // stays pending; the next owner handles it
       co_await sleep(backoff(2));
@@ -304,7 +309,8 @@ asio::awaitable<void> Pipeline::Impl::outbox_worker(std::shared_ptr<Partition> p
       }
       if (*attempts < cfg.max_attempts) {
         ++retries;
-        auto const wait = std::max(outcome.retry_after, backoff(*attempts));
+        // WeCom's hint (30 s after a 45009) is a floor; queue.retry_max caps every wait.
+        auto const wait = std::min(std::max(outcome.retry_after, backoff(*attempts)), cfg.retry_max);
         note(LogLevel::warn, "outbox.retry", p->index, "detail", outcome.detail + " attempt=" + std::to_string(*attempts) +
                                                                      " retry_in_ms=" + std::to_string(wait.count()));
         co_await sleep(wait);

@@ -17,13 +17,22 @@
 
 #include "bot/config.hpp"
 #include "storage/redis.hpp"
+#include "storage/streams.hpp"
 
 namespace talentbot::bot {
 
 class Metrics;
 
-// Turns one inbox payload (a stored InboundMessage) into the outbox payloads to send, in order.
-using Responder = std::function<boost::asio::awaitable<std::vector<std::string>>(std::string const& payload)>;
+// What handling one inbox message produced: the outbox payloads to send, in order, and state to
+// save with them (committed in one atomic step with the acknowledgement).
+struct Handled {
+  std::vector<std::string> replies;
+  std::vector<storage::SavedState> state;
+  bool retry = false;  // could not be handled now (Redis hiccup, no model): keep it and try again
+};
+// Handles one inbox payload (a stored InboundMessage); `entry_id` is stable across re-handling.
+using Responder =
+    std::function<boost::asio::awaitable<Handled>(std::string const& payload, std::string const& entry_id)>;
 
 // wait: not attempted (a rate limit said not yet); it does not count as an attempt.
 enum class SendStatus { sent, retry, wait, give_up };

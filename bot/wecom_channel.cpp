@@ -2,7 +2,6 @@
 
 #include "adapters/wecom/api_client.hpp"
 #include "adapters/wecom/callback.hpp"
-#include "adapters/wecom/outbound.hpp"
 #include "bot/http.hpp"
 #include "bot/metrics.hpp"
 #include "storage/keys.hpp"
@@ -21,17 +20,6 @@ void log_refused(Logger const& log, wecom::CallbackOutcome const& out, std::stri
 void log_store_failed(Logger const& log, wecom::InboundMessage const& m, std::string const& error) {
   log.error("wecom.inbox_store_failed",
             {{"user", mask_user(m.user)}, {"error", error}, {"answer", "503, WeCom retries"}});
-}
-
-void log_bad_payload(Logger const& log, std::string const& error) {
-  log.error("pipeline.bad_payload", {{"error", error}, {"action", "dropped"}});
-}
-
-std::string acknowledgement(wecom::InboundMessage const& m) {
-  if (m.kind == "event" && m.event != "template_card_event" && m.event != "click") return {};
-  std::string quoted = m.kind == "text" ? wecom::truncate_utf8(m.text, 60) : m.event_key;
-  if (quoted.size() < m.text.size() && m.kind == "text") quoted += "…";
-  return "已收到您的消息「" + quoted + "」，工作人员会尽快回复。\nWe have received your message and will reply soon.";
 }
 
 }  // namespace
@@ -90,27 +78,6 @@ void WecomChannel::add_metrics(Metrics& metrics) {
     append_sample(out, "talentbot_wecom_callbacks_total", "outcome=\"store_failed\"", c->store_failed.load());
     append_sample(out, "talentbot_wecom_callbacks_total", "outcome=\"url_verified\"", c->verified.load());
   });
-}
-
-Responder WecomChannel::responder() const {
-  auto const agent_id = config_.wecom.agent_id;
-  Logger* log = &log_;
-  return [agent_id, log](std::string const& payload) -> asio::awaitable<std::vector<std::string>> {
-    std::vector<std::string> replies;
-    auto message = wecom::from_json(payload);
-    if (!message) {
-      log_bad_payload(*log, message.error().message());
-      co_return replies;
-    }
-    auto const text = acknowledgement(*message);
-    if (!text.empty()) {
-      wecom::OutboundRequest request;
-      request.user = message->user;
-      request.body = wecom::text_message(message->user, agent_id, text);
-      replies.push_back(wecom::to_outbox(request));
-    }
-    co_return replies;
-  };
 }
 
 }  // namespace talentbot::bot

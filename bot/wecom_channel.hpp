@@ -1,6 +1,6 @@
 #pragma once
 // The WeCom channel as the server sees it: the callback route (verify, decrypt, parse, store
-// durably, then ack) and the reply decided for each stored message.
+// durably, then ack) and the sender that turns outbox entries into WeCom API calls.
 #include <atomic>
 #include <memory>
 
@@ -29,10 +29,6 @@ class WecomChannel {
   // GET|POST /wecom/callback.
   void add_routes(Router& router);
   void add_metrics(Metrics& metrics);
-
-  // What the pipeline calls for each stored message. Until the dialogue engine decides replies,
-  // every text or click is acknowledged with a short fixed message quoting what was received.
-  Responder responder() const;
 
   // What the pipeline calls to send one outbox entry through the WeCom API.
   static Sender sender(wecom::ApiClient& api);

@@ -5,18 +5,22 @@
 source "$(dirname "$0")/common.sh"
 cd "$TALENTBOT_ROOT"
 
-install_missing
+# Chromium (Debian's) and CJK fonts for the browser test of the simulator's chat page.
+install_missing chromium fonts-noto-cjk
 install_node
 build
 
-# The official @wecom/crypto package for the crypto cross-check, cached under var/ (npm registry).
+# From the npm registry, cached under var/npm: the official @wecom/crypto package for the crypto
+# cross-check, and playwright-core to drive Debian's Chromium (it downloads no browser itself).
 export TALENTBOT_NPM_CACHE="$TALENTBOT_ROOT/var/npm"
-if [ ! -d "$TALENTBOT_NPM_CACHE/node_modules/@wecom/crypto" ]; then
-  mkdir -p "$TALENTBOT_NPM_CACHE"
-  log "installing @wecom/crypto into $TALENTBOT_NPM_CACHE"
-  (cd "$TALENTBOT_NPM_CACHE" && npm install --no-audit --no-fund --silent @wecom/crypto@1.0.1) ||
-    log "npm install failed: the @wecom/crypto cross-check will be skipped"
-fi
+for pkg in @wecom/crypto@1.0.1 playwright-core@1; do
+  if [ ! -d "$TALENTBOT_NPM_CACHE/node_modules/${pkg%@*}" ]; then
+    mkdir -p "$TALENTBOT_NPM_CACHE"
+    log "installing $pkg into $TALENTBOT_NPM_CACHE"
+    (cd "$TALENTBOT_NPM_CACHE" && npm install --no-audit --no-fund --silent "$pkg") ||
+      log "npm install of $pkg failed: the tests that need it will be skipped and say so"
+  fi
+done
 
 REDIS_DIR=$(mktemp -d /tmp/talentbot-test-redis.XXXXXX)
 trap 'stop_redis "$REDIS_DIR"; rm -rf "$REDIS_DIR"' EXIT

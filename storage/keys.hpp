@@ -24,6 +24,11 @@ inline std::string outbox(unsigned partition) { return "tb:{p" + std::to_string(
 inline std::string outbox_attempts(unsigned partition) {
   return "tb:{p" + std::to_string(partition) + "}:outbox:attempts";
 }
+// A conversation's dialogue state. It lives in its user's partition slot so that handling a
+// message, saving the session and queueing the replies commit together.
+inline std::string session(unsigned partition, std::string_view user) {
+  return "tb:{p" + std::to_string(partition) + "}:session:" + std::string(user);
+}
 // Who works a partition now (value: instance id, with a lease).
 inline std::string partition_lease(unsigned partition) { return "tb:{p" + std::to_string(partition) + "}:lease"; }
 // WeCom retries a callback it got no 200 for: the message id is remembered for a day.

@@ -1,5 +1,7 @@
 #include "storage/streams.hpp"
 
+#include <algorithm>
+
 #include "storage/keys.hpp"
 
 namespace talentbot::storage {
@@ -17,11 +19,18 @@ end
 return false
 )lua");
 
+// KEYS: inbox, outbox, state keys...; ARGV: group, entry id, n_replies, replies..., then a
+// (value, ttl_ms) pair per state key.
 Script const kCommit(R"lua(
-for i = 3, #ARGV do redis.call('XADD', KEYS[2], '*', 'm', ARGV[i]) end
+local n = tonumber(ARGV[3])
+for i = 4, 3 + n do redis.call('XADD', KEYS[2], '*', 'm', ARGV[i]) end
+for k = 3, #KEYS do
+  local at = 4 + n + (k - 3) * 2
+  redis.call('SET', KEYS[k], ARGV[at], 'PX', ARGV[at + 1])
+end
 redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
 redis.call('XDEL', KEYS[1], ARGV[2])
-return #ARGV - 2
+return n
 )lua");
 
 Script const kDone(R"lua(
@@ -66,9 +75,20 @@ Args read_args(std::string_view group, std::string const& consumer, std::vector<
   return a;
 }
 
-Args commit_args(std::string entry_id, std::vector<std::string> replies) {
-  Args a = args(std::string(keys::kInboxGroup), entry_id);
+Args commit_keys(unsigned partition, std::vector<SavedState> const& state) {
+  Args k = args(keys::inbox(partition), keys::outbox(partition));
+  for (auto const& s : state) k.push_back(s.key);
+  return k;
+}
+
+Args commit_args(std::string const& entry_id, std::vector<std::string> const& replies,
+                 std::vector<SavedState> const& state) {
+  Args a = args(std::string(keys::kInboxGroup), entry_id, std::to_string(replies.size()));
   a.insert(a.end(), replies.begin(), replies.end());
+  for (auto const& s : state) {
+    a.push_back(s.value);
+    a.push_back(std::to_string(std::max<long long>(1, s.ttl.count())));
+  }
   return a;
 }
 
@@ -125,9 +145,8 @@ asio::awaitable<result<std::vector<StreamEntry>>> claim_pending(RedisClient& red
 }
 
 asio::awaitable<result<void>> inbox_commit(RedisClient& redis, unsigned partition, std::string entry_id,
-                                           std::vector<std::string> replies) {
-  auto r = co_await redis.eval(kCommit, args(keys::inbox(partition), keys::outbox(partition)),
-                               commit_args(entry_id, replies));
+                                           std::vector<std::string> replies, std::vector<SavedState> state) {
+  auto r = co_await redis.eval(kCommit, commit_keys(partition, state), commit_args(entry_id, replies, state));
   if (!r) co_return r.error();
   if (auto ec = as_error(*r)) co_return ec;
   co_return result<void>{};

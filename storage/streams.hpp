@@ -45,11 +45,20 @@ boost::asio::awaitable<boost::system::result<std::vector<StreamEntry>>> claim_pe
     RedisClient& redis, std::string stream, std::string_view group, std::string consumer,
     std::chrono::milliseconds min_idle);
 
-// Handled: appends `replies` to the outbox and acknowledges + deletes the inbox entry, atomically
-// (a crash can neither lose the replies nor send them twice).
+// State a handler saves with its replies (e.g. the dialogue session), expiring after `ttl`.
+struct SavedState {
+  std::string key;  // must be in the partition's slot
+  std::string value;
+  std::chrono::milliseconds ttl{0};
+};
+
+// Handled: appends `replies` to the outbox, saves `state` (if any) and acknowledges + deletes
+// the inbox entry, atomically (a crash can neither lose the replies nor send them twice, and a
+// re-handled message never sees the state its first handling wrote).
 boost::asio::awaitable<boost::system::result<void>> inbox_commit(RedisClient& redis, unsigned partition,
                                                                  std::string entry_id,
-                                                                 std::vector<std::string> replies);
+                                                                 std::vector<std::string> replies,
+                                                                 std::vector<SavedState> state = {});
 
 // Sent (or given up): acknowledges and deletes an outbox entry and forgets its attempts.
 boost::asio::awaitable<boost::system::result<void>> outbox_done(RedisClient& redis, unsigned partition,

@@ -31,9 +31,9 @@ asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
 }
 
 // Payloads are "user|n"; the responder answers "reply:user|n".
-asio::awaitable<std::vector<std::string>> echo_responder(std::string const& payload) {
-  std::vector<std::string> out;
-  out.push_back("reply:" + payload);
+asio::awaitable<Handled> echo_responder(std::string const& payload, std::string const&) {
+  Handled out;
+  out.replies.push_back("reply:" + payload);
   co_return out;
 }
 

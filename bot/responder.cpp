@@ -1,0 +1,108 @@
+#include "bot/responder.hpp"
+
+#include "adapters/wecom/message.hpp"
+#include "adapters/wecom/outbound.hpp"
+#include "bot/dialogue.hpp"
+#include "bot/understanding.hpp"
+#include "intents/nlu.hpp"
+#include "storage/keys.hpp"
+#include "storage/redis.hpp"
+
+namespace talentbot::bot {
+namespace asio = boost::asio;
+
+namespace {
+
+// Talents are in China: relative dates ("明天下午三点") are read in UTC+8, from the moment the
+// message was written, so re-handling the same message reads it the same way.
+constexpr std::chrono::minutes kTalentUtcOffset{8 * 60};
+
+// A card's task_id must be unique per app and stable when a message is handled again after a
+// crash (the resend must be byte-identical): derive it from the inbox entry id.
+std::string task_id(std::string const& tag, std::string const& entry_id, std::size_t index) {
+  std::string id = tag + "_" + entry_id + "_" + std::to_string(index);
+  for (char& c : id)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '@') c = '_';
+  return id.substr(0, 128);
+}
+
+std::string to_payload(Reply const& reply, std::string const& user, std::int64_t agent_id, std::string const& entry_id,
+                       std::size_t index) {
+  wecom::OutboundRequest request;
+  request.user = user;
+  switch (reply.kind) {
+    case Reply::Kind::text: request.body = wecom::text_message(user, agent_id, reply.content); break;
+    case Reply::Kind::markdown: request.body = wecom::markdown_message(user, agent_id, reply.content); break;
+    case Reply::Kind::buttons:
+      request.body = wecom::button_card_message(user, agent_id, reply.title, reply.content,
+                                                task_id(reply.task_tag, entry_id, index), reply.buttons);
+      break;
+  }
+  return wecom::to_outbox(request);
+}
+
+Turn make_turn(wecom::InboundMessage const& m, intents::Nlu const& nlu) {
+  Turn turn;
+  if (m.kind == "event") {
+    turn.event_key = m.event_key;
+    if (m.event == "enter_agent" || m.event == "subscribe") {
+      turn.parse.intent = "greet";
+      turn.parse.confidence = 1.0;
+    }
+    return turn;
+  }
+  turn.text = m.kind == "text" ? m.text : std::string();
+  intents::ReferenceTime now{std::chrono::sys_seconds(std::chrono::seconds(m.created_at)), kTalentUtcOffset};
+  turn.parse = nlu.parse(turn.text, now);
+  return turn;
+}
+
+void log_not_ready(Logger const& log) {
+  log.error("dialogue.no_model", {{"action", "message kept for retry"}});
+}
+
+void log_decided(Logger const& log, wecom::InboundMessage const& m, Turn const& turn, Decision const& d) {
+  log.debug("dialogue.decided", {{"user", mask_user(m.user)},
+                                 {"intent", turn.parse.intent},
+                                 {"confidence", std::to_string(turn.parse.confidence)},
+                                 {"service", d.session.service},
+                                 {"replies", d.replies.size()},
+                                 {"action", d.action}});
+}
+
+}  // namespace
+
+Responder dialogue_responder(config::Config const& config, Understanding const& understanding,
+                             storage::RedisClient& redis, Logger& log) {
+  return [&config, &understanding, &redis, &log](std::string const& payload,
+                                                 std::string const& entry_id) -> asio::awaitable<Handled> {
+    Handled handled;
+    auto message = wecom::from_json(payload);
+    if (!message) co_return handled;  // unreadable entries are dropped by the pipeline's log
+    auto nlu = understanding.current();
+    if (!nlu) {
+      log_not_ready(log);
+      handled.retry = true;
+      co_return handled;
+    }
+    auto const partition = storage::keys::partition_of(message->user, config.queue.partitions);
+    std::string key = storage::keys::session(partition, message->user);
+    auto stored = co_await redis.command(storage::args("GET", key));
+    if (!stored) {
+      handled.retry = true;  // Redis is away: the message waits in the inbox
+      co_return handled;
+    }
+    Session const session = stored->type == storage::Reply::Type::string ? Session::from_json(stored->str) : Session{};
+
+    Turn const turn = make_turn(*message, *nlu);
+    Decision const decision = decide(session, turn, nlu->knowledge(), config.center);
+    log_decided(log, *message, turn, decision);
+
+    for (std::size_t i = 0; i < decision.replies.size(); ++i)
+      handled.replies.push_back(to_payload(decision.replies[i], message->user, config.wecom.agent_id, entry_id, i));
+    handled.state.push_back(storage::SavedState{std::move(key), decision.session.to_json(), config.session.idle_ttl});
+    co_return handled;
+  };
+}
+
+}  // namespace talentbot::bot
