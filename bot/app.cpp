@@ -89,6 +89,7 @@ int run_server(config::Config const& config, Logger& log) {
   api_settings.corp_id = config.wecom.corp_id;
   api_settings.secret = config.wecom.secret;
   api_settings.agent_id = config.wecom.agent_id;
+  api_settings.webhook_key = config.wecom.webhook_key;
   wecom::ApiClient api(http, redis, api_settings, log);
   Pipeline pipeline(ioc.get_executor(), redis, redis_options(config.redis, redis_url), config.queue,
                     dialogue_responder(config, understanding, redis, log), WecomChannel::sender(api), log);

@@ -217,6 +217,12 @@ Field const kFields[] = {
      },
      nullptr},
     {"wecom", "api_base", false, false, parse_api_base, [](Config const& c) { return c.wecom.api_base; }},
+    {"wecom", "webhook_key", false, true,
+     [](Config& c, std::string const& s) -> Error {
+       c.wecom.webhook_key = s;
+       return {};
+     },
+     nullptr},
     {"queue", "workers", false, false, [](Config& c, std::string const& s) { return parse_bool(s, c.queue.workers); },
      [](Config const& c) { return std::string(c.queue.workers ? "true" : "false"); }},
     {"queue", "partitions", false, false,

@@ -48,6 +48,7 @@ struct WecomConfig {
   std::int64_t agent_id = 0;
   std::string secret;
   std::string api_base = "https://qyapi.weixin.qq.com";
+  std::string webhook_key;  // a group robot's key, for notices to the center's group chat (optional)
 };
 
 // The inbox/outbox pipeline (WeCom callbacks in, replies out).

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Measures talentbot against baselines measured in the same run, on this machine, and prints the
+# figures (medians of RUNS runs) with their ratios:
+#   1. Redis client: storage::RedisClient commands/s, one at a time and pipelined, against
+#      redis-benchmark (-c 1, and -P 16) on the same redis-server.
+#   2. GET /healthz: talentbot against the bare Beast server of ../shared/peers (the ceiling).
+#   3. POST /wecom/callback with distinct valid encrypted callbacks (../shared/peers/loadgen):
+#      talentbot's whole inbound path (verify, decrypt, parse, dedupe, XADD, ack) against the Beast
+#      server's transport-only sink, with p50/p99 latency; also at light load (4 connections).
+# Usage: tests/bench/run.sh           (RUNS=3 DURATION=10 by default; about 6 minutes)
+source "$(dirname "$0")/../../deploy/common.sh"
+cd "$TALENTBOT_ROOT"
+
+RUNS=${RUNS:-3}
+DURATION=${DURATION:-10}
+POOL=${POOL:-400000}  # > 10 s at 30k callbacks/s, so every request of a run is a new message
+PEERS_SRC=${PEERS_SRC:-$TALENTBOT_ROOT/../shared/peers}
+WORK=$TALENTBOT_ROOT/var/bench
+mkdir -p "$WORK"
+
+install_missing wrk
+install_node
+build talentbot talentbot_redis_bench
+
+# The reference programs are read-only where they live: work on a copy.
+if [ ! -d "$WORK/peers" ]; then
+  cp -r "$PEERS_SRC" "$WORK/peers"
+  chmod -R u+w "$WORK/peers"
+fi
+[ -x "$WORK/peers/beast-hello/beast-hello" ] || "$WORK/peers/beast-hello/build.sh" >/dev/null
+if [ "$(wc -l < "$WORK/peers/loadgen/data/requests.tsv" 2>/dev/null || echo 0)" -lt "$POOL" ]; then
+  log "generating $POOL distinct encrypted callbacks (about 320 MB, once)"
+  (cd "$WORK/peers/loadgen" && npm install --no-audit --no-fund --silent && node gen.js --n "$POOL" --out data >/dev/null)
+fi
+LUA=$WORK/peers/loadgen/wrk-callback.lua
+POOLFILE=$WORK/peers/loadgen/data/requests.tsv
+
+PIDS=()
+REDIS_DIR=$(mktemp -d /tmp/talentbot-bench.XXXXXX)
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  stop_redis "$REDIS_DIR"
+  rm -rf "$REDIS_DIR"
+}
+trap cleanup EXIT
+RPORT=$(start_redis "$REDIS_DIR")
+RURL="redis://127.0.0.1:$RPORT/0"
+
+free_port() {
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 40000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+  done
+}
+wait_http() { for _ in $(seq 1 200); do curl -fs "http://127.0.0.1:$1/healthz" >/dev/null 2>&1 && return 0; sleep 0.05; done; return 1; }
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+field() { sed -n 's/.*RESULT.* '"$1"'=\([^ ]*\).*/\1/p' "$2"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f%%", (b > 0 ? 100 * a / b : 0) }'; }
+wrk_run() {  # wrk_run OUT CONNS URL [lua args...]
+  local out=$1 conns=$2 url=$3
+  shift 3
+  wrk -t2 -c"$conns" -d"${DURATION}s" --latency -s "$LUA" "$url" ${1:+--} "$@" >"$out" 2>&1
+}
+
+echo "machine: $(nproc) cores, $(uname -r); $(redis-server --version | cut -d' ' -f3); runs=$RUNS x ${DURATION}s"
+
+# 1. Redis client against redis-benchmark.
+for i in $(seq 1 "$RUNS"); do
+  "$TALENTBOT_BUILD/tests/bench/talentbot_redis_bench" "$RURL" 5 256 >"$WORK/redis-ours-$i.txt"
+  redis-benchmark -p "$RPORT" -t set -n 300000 -c 1 --csv 2>/dev/null | tail -1 | cut -d, -f2 | tr -d '"' >"$WORK/redis-rb1-$i.txt"
+  redis-benchmark -p "$RPORT" -t set -n 2000000 -P 16 --csv 2>/dev/null | tail -1 | cut -d, -f2 | tr -d '"' >"$WORK/redis-rb16-$i.txt"
+done
+ours1=$(for i in $(seq 1 "$RUNS"); do sed -n 's/mode=single .*ops_per_s=//p' "$WORK/redis-ours-$i.txt"; done | median)
+oursP=$(for i in $(seq 1 "$RUNS"); do sed -n 's/mode=pipelined .*ops_per_s=//p' "$WORK/redis-ours-$i.txt"; done | median)
+rb1=$(cat "$WORK"/redis-rb1-*.txt | median)
+rb16=$(cat "$WORK"/redis-rb16-*.txt | median)
+
+# 2 and 3. HTTP: the Beast baseline and talentbot (ingress only, no access log) on the same Redis.
+BPORT=$(free_port)
+"$WORK/peers/beast-hello/beast-hello" 127.0.0.1 "$BPORT" 2 shared >"$WORK/beast.log" 2>&1 &
+PIDS+=($!)
+TPORT=$(free_port)
+TALENTBOT_SERVER_LISTEN="127.0.0.1:$TPORT" TALENTBOT_SERVER_THREADS=2 TALENTBOT_REDIS_URL="$RURL" \
+  TALENTBOT_LOG_LEVEL=warn TALENTBOT_LOG_ACCESS=false TALENTBOT_QUEUE_WORKERS=false \
+  TALENTBOT_WECOM_CORP_ID=wx5823bf96d3bd56c7 TALENTBOT_WECOM_TOKEN=QDG6eK \
+  TALENTBOT_WECOM_ENCODING_AES_KEY=jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C TALENTBOT_WECOM_AGENT_ID=1000002 \
+  TALENTBOT_WECOM_SECRET=bench "$TALENTBOT_BUILD/bot/talentbot" >"$WORK/talentbot.log" 2>&1 &
+PIDS+=($!)
+wait_http "$BPORT" && wait_http "$TPORT" || { log "a server did not start (see $WORK/*.log)"; exit 1; }
+
+for i in $(seq 1 "$RUNS"); do
+  wrk_run "$WORK/hz-beast-$i.txt" 64 "http://127.0.0.1:$BPORT/healthz"
+  wrk_run "$WORK/hz-ours-$i.txt" 64 "http://127.0.0.1:$TPORT/healthz"
+  wrk_run "$WORK/cb-beast-$i.txt" 64 "http://127.0.0.1:$BPORT" "$POOLFILE" 0 2
+  redis-cli -p "$RPORT" flushdb >/dev/null  # each run sends new (not yet seen) messages
+  wrk_run "$WORK/cb-ours-$i.txt" 64 "http://127.0.0.1:$TPORT" "$POOLFILE" 0 2
+  redis-cli -p "$RPORT" flushdb >/dev/null
+  wrk_run "$WORK/cb-light-$i.txt" 4 "http://127.0.0.1:$TPORT" "$POOLFILE" 0 2
+done
+med() { for i in $(seq 1 "$RUNS"); do field "$2" "$WORK/$1-$i.txt"; done | median; }
+non2xx=$(for i in $(seq 1 "$RUNS"); do field non2xx "$WORK/cb-ours-$i.txt"; done | awk '{s+=$1} END {print s+0}')
+
+hz_b=$(med hz-beast rps); hz_o=$(med hz-ours rps)
+cb_b=$(med cb-beast rps); cb_o=$(med cb-ours rps)
+printf '\n%-44s %12s %10s %10s %8s\n' "benchmark (median of $RUNS)" "ops/s" "p50 ms" "p99 ms" "ratio"
+printf '%-44s %12.0f %10s %10s %8s\n' "redis SET, one at a time: talentbot client" "$ours1" - - "$(ratio "$ours1" "$rb1")"
+printf '%-44s %12.0f %10s %10s %8s\n' "redis SET, one at a time: redis-benchmark -c1" "$rb1" - - "base"
+printf '%-44s %12.0f %10s %10s %8s\n' "redis SET, pipelined: talentbot (256 in flight)" "$oursP" - - "$(ratio "$oursP" "$rb16")"
+printf '%-44s %12.0f %10s %10s %8s\n' "redis SET, pipelined: redis-benchmark -P 16" "$rb16" - - "base"
+printf '%-44s %12.0f %10s %10s %8s\n' "GET /healthz: talentbot" "$hz_o" "$(med hz-ours p50_ms)" "$(med hz-ours p99_ms)" "$(ratio "$hz_o" "$hz_b")"
+printf '%-44s %12.0f %10s %10s %8s\n' "GET /healthz: bare Beast server" "$hz_b" "$(med hz-beast p50_ms)" "$(med hz-beast p99_ms)" "base"
+printf '%-44s %12.0f %10s %10s %8s\n' "POST /wecom/callback: talentbot, 64 conns" "$cb_o" "$(med cb-ours p50_ms)" "$(med cb-ours p99_ms)" "$(ratio "$cb_o" "$hz_b")*"
+printf '%-44s %12.0f %10s %10s %8s\n' "POST /wecom/callback: talentbot, 4 conns" "$(med cb-light rps)" "$(med cb-light p50_ms)" "$(med cb-light p99_ms)" "-"
+printf '%-44s %12.0f %10s %10s %8s\n' "POST callback sink: bare Beast (no work)" "$cb_b" "$(med cb-beast p50_ms)" "$(med cb-beast p99_ms)" "-"
+echo "* callback throughput as a share of the bare Beast /healthz of the same run; non-2xx answers: ${non2xx:-0}"
+echo "raw outputs: $WORK"
