@@ -6,9 +6,11 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <atomic>
 #include <functional>
 #include <thread>
 #include <vector>
@@ -123,6 +125,25 @@ int run_server(config::Config const& config, Logger& log) {
   };
   reload.async_wait(on_reload);
 
+  // The embedded redis-server is ours to keep alive: if it dies, start it again (same data
+  // directory, AOF replayed) and the client reconnects by itself. The restart waits for PING,
+  // so it runs on the blocking-work thread, not an I/O thread.
+  asio::steady_timer supervisor(ioc);
+  std::atomic<bool> restarting{false};
+  std::function<void(boost::system::error_code)> supervise = [&](boost::system::error_code ec) {
+    if (ec || !embedded) return;
+    if (!restarting && embedded->exited()) {
+      restarting = true;
+      asio::post(reloader, [&] {
+        if (embedded->restart()) log.error("redis.embedded_restart_failed", {{"action", "retrying"}});
+        restarting = false;
+      });
+    }
+    supervisor.expires_after(std::chrono::milliseconds(500));
+    supervisor.async_wait(supervise);
+  };
+  if (embedded) supervise({});
+
   asio::signal_set signals(ioc, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code ec, int signo) {
     if (ec) return;
@@ -136,6 +157,7 @@ int run_server(config::Config const& config, Logger& log) {
           pipeline.stop();
           redis.cancel();
           reload.cancel();
+          supervisor.cancel();
           ioc.stop();
           stopped_cleanly = clean;
         },

@@ -136,6 +136,17 @@ void EmbeddedRedis::stop() {
   pid_ = -1;
 }
 
+bool EmbeddedRedis::exited() {
+  if (pid_ <= 0) return true;
+  int status = 0;
+  if (::waitpid(pid_, &status, WNOHANG) != pid_) return false;
+  log_.warn("redis.embedded_died", {{"pid", pid_},
+                                    {"status", WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)},
+                                    {"log", (options_.dir / "redis.log").string()}});
+  pid_ = -1;
+  return true;
+}
+
 void EmbeddedRedis::kill() {
   if (pid_ <= 0) return;
   ::kill(pid_, SIGKILL);

@@ -34,6 +34,8 @@ class EmbeddedRedis {
   int pid() const { return pid_; }
   bool running() const { return pid_ > 0; }
 
+  // True once the child has died on its own (it is reaped here). Never blocks.
+  bool exited();
   void stop();   // SIGTERM, then SIGKILL after a bound; waits for the child
   void kill();   // SIGKILL at once (tests simulate a crash)
   boost::system::error_code restart();  // start again with the same directory and socket

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
 
@@ -79,6 +81,35 @@ TEST(ServerProcess, StartsItsOwnRedisWhenNoneIsConfiguredAndStopsItOnExit) {
     std::this_thread::sleep_for(10ms);
   }
   EXPECT_TRUE(gone);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(ServerProcess, ItsOwnRedisIsRestartedAfterACrashAndKeepsTheData) {
+  auto const dir = test::make_temp_dir();
+  auto env = test::test_server_env();
+  env["TALENTBOT_REDIS_DATA_DIR"] = dir + "/redis";
+  test::ChildProcess server({TALENTBOT_BINARY}, env);
+  auto port = test::wait_listening_port(server);
+  ASSERT_TRUE(port) << server.log();
+  ASSERT_TRUE(eventually_status(*port, "/readyz", 200));
+  auto pid_text = server.wait_for_log("event=redis.embedded_started pid=");
+  ASSERT_TRUE(pid_text);
+  auto const cli = "redis-cli -s " + dir + "/redis/redis.sock ";
+  ASSERT_EQ(std::system((cli + "SET kept-across-crash yes >/dev/null").c_str()), 0);
+  std::this_thread::sleep_for(1200ms);  // appendfsync everysec
+  ::kill(std::stoi(*pid_text), SIGKILL);
+  EXPECT_TRUE(eventually_status(*port, "/readyz", 503, 5s));
+  EXPECT_TRUE(eventually_status(*port, "/readyz", 200, 10s)) << server.log();
+  std::string value;
+  if (FILE* p = ::popen((cli + "GET kept-across-crash").c_str(), "r")) {
+    char buf[64] = {};
+    if (std::fgets(buf, sizeof buf, p)) value = buf;
+    ::pclose(p);
+  }
+  EXPECT_EQ(value, "yes\n");
+  EXPECT_NE(server.log().find("event=redis.embedded_died"), std::string::npos);
+  server.signal(SIGTERM);
+  EXPECT_EQ(server.wait_exit(10s), 0);
   std::filesystem::remove_all(dir);
 }
 
