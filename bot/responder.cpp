@@ -1,5 +1,7 @@
 #include "bot/responder.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "adapters/wecom/message.hpp"
 #include "adapters/wecom/outbound.hpp"
 #include "bot/dialogue.hpp"
@@ -57,6 +59,40 @@ Turn make_turn(wecom::InboundMessage const& m, intents::Nlu const& nlu) {
   return turn;
 }
 
+// Complaints are kept well past the half-year report that counts them (article 11).
+constexpr std::chrono::milliseconds kComplaintRetention = std::chrono::hours(24 * 400);
+
+// 问责 (article 11): a complaint is recorded with its department and reaches the center at once,
+// through the center's group robot when one is configured, in the same commit as the reply.
+void escalate_complaint(Handled& handled, wecom::InboundMessage const& m, Decision const& d, std::string const& entry_id,
+                        unsigned partition, intents::Knowledge const& kb, config::Config const& config, Logger const& log) {
+  std::string service_name, department_name;
+  if (auto const* service = kb.service(d.session.service)) {
+    service_name = service->name.zh;
+    if (auto const* dept = kb.department(service->department)) department_name = dept->name.zh;
+  }
+  nlohmann::json record{{"user", m.user},
+                        {"at", m.created_at},
+                        {"text", m.text},
+                        {"service", d.session.service},
+                        {"department", department_name}};
+  handled.state.push_back(
+      storage::SavedState{storage::keys::complaint(partition, entry_id), record.dump(), kComplaintRetention});
+  if (config.wecom.webhook_key.empty()) {
+    log.warn("complaint.recorded_without_notice", {{"user", mask_user(m.user)}, {"hint", "set wecom.webhook_key"}});
+    return;
+  }
+  std::string notice = "【绿色通道投诉】用户 " + m.user;
+  if (!service_name.empty()) notice += "，事项：" + service_name;
+  if (!department_name.empty()) notice += "（" + department_name + "）";
+  notice += "\n内容：" + wecom::truncate_utf8(m.text, 600) + "\n请中心协调处理并跟进（第十一条）。";
+  wecom::OutboundRequest request;
+  request.api = wecom::Api::webhook_send;
+  request.body = wecom::webhook_text(notice, {});
+  handled.replies.push_back(wecom::to_outbox(request));
+  log.info("complaint.escalated", {{"user", mask_user(m.user)}, {"department", department_name}});
+}
+
 void log_not_ready(Logger const& log) {
   log.error("dialogue.no_model", {{"action", "message kept for retry"}});
 }
@@ -100,6 +136,8 @@ Responder dialogue_responder(config::Config const& config, Understanding const& 
 
     for (std::size_t i = 0; i < decision.replies.size(); ++i)
       handled.replies.push_back(to_payload(decision.replies[i], message->user, config.wecom.agent_id, entry_id, i));
+    if (decision.action == "complaint")
+      escalate_complaint(handled, *message, decision, entry_id, partition, nlu->knowledge(), config, log);
     handled.state.push_back(storage::SavedState{std::move(key), decision.session.to_json(), config.session.idle_ttl});
     co_return handled;
   };

@@ -29,6 +29,11 @@ inline std::string outbox_attempts(unsigned partition) {
 inline std::string session(unsigned partition, std::string_view user) {
   return "tb:{p" + std::to_string(partition) + "}:session:" + std::string(user);
 }
+// A talent's complaint (article 11 accountability): kept in its user's partition slot so it is
+// recorded in the same atomic step that acknowledges the message; reports scan tb:{p*}:complaint:*.
+inline std::string complaint(unsigned partition, std::string_view entry_id) {
+  return "tb:{p" + std::to_string(partition) + "}:complaint:" + std::string(entry_id);
+}
 // Who works a partition now (value: instance id, with a lease).
 inline std::string partition_lease(unsigned partition) { return "tb:{p" + std::to_string(partition) + "}:lease"; }
 // WeCom retries a callback it got no 200 for: the message id is remembered for a day.

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <cstdio>
 #include <thread>
 
 #include "tests/support/http_client.hpp"
@@ -100,6 +101,36 @@ TEST(WecomEndToEnd, BadCallbacksAreRefusedWithoutCrashing) {
   EXPECT_EQ(test::http_request(port, "GET", "/healthz")->status, 200);
   auto const log = stack.bot().log();
   EXPECT_EQ(log.find("QDG6eK"), std::string::npos);  // the token never reaches the log
+}
+
+}  // namespace
+}  // namespace talentbot
+
+namespace talentbot {
+namespace {
+
+TEST(WecomEndToEnd, ComplaintIsAcknowledgedRecordedAndSentToTheCenterGroup) {
+  test::Stack stack(test::Stack::Env{{"TALENTBOT_WECOM_WEBHOOK_KEY", "center-robot"}});
+  stack.send_text("talent5", "我的落户申请交上去一个月了一直没人处理，推来推去的");
+  auto to_talent = stack.wait_messages("talent5", 1);
+  ASSERT_GE(to_talent.size(), 1u) << stack.bot().log();
+  auto to_center = stack.wait_messages("webhook:center-robot", 1);
+  ASSERT_GE(to_center.size(), 1u) << stack.bot().log();
+  auto const notice = to_center[0].dump();
+  EXPECT_NE(notice.find("talent5"), std::string::npos);
+  EXPECT_NE(notice.find("推来推去"), std::string::npos);
+  EXPECT_NE(stack.bot().log().find("event=complaint.escalated"), std::string::npos);
+  // Recorded for the half-year accountability report, with the department of the service.
+  auto const socket = stack.redis().url().substr(std::string("unix://").size());
+  std::string record;
+  if (FILE* p = ::popen(("redis-cli -s " + socket + " --scan --pattern 'tb:*:complaint:*' | head -1 | "
+                         "xargs -r redis-cli -s " + socket + " GET").c_str(), "r")) {
+    char buf[4096] = {};
+    while (std::fgets(buf, sizeof buf, p)) record += buf;
+    ::pclose(p);
+  }
+  EXPECT_NE(record.find("household_registration"), std::string::npos) << record;
+  EXPECT_NE(record.find("talent5"), std::string::npos) << record;
 }
 
 }  // namespace
