@@ -63,6 +63,10 @@ struct Url {
 };
 boost::system::result<Url> parse_url(std::string_view url);
 
+// %XX escapes decoded; with plus_as_space, '+' is a space too (HTML form encoding). WeCom's
+// echostr is base64, so the callback route keeps '+' as it is.
+std::string percent_decode(std::string_view text, bool plus_as_space = false);
+
 // 127.0.0.0/8, ::1 and "localhost": the only hosts plain http:// may reach.
 bool is_loopback_host(std::string_view host);
 

@@ -10,6 +10,7 @@
 #include <map>
 #include <sstream>
 
+#include "adapters/http_client.hpp"
 #include "storage/redis.hpp"
 
 namespace talentbot::config {
@@ -78,10 +79,6 @@ bool is_ip_literal(std::string const& host) {
   return ::inet_pton(AF_INET, host.c_str(), buf) == 1 || ::inet_pton(AF_INET6, host.c_str(), buf) == 1;
 }
 
-bool is_loopback_host(std::string_view host) {
-  return host == "localhost" || host == "::1" || host == "[::1]" || host.starts_with("127.");
-}
-
 Error parse_listen(Config& c, std::string const& s) {
   auto const colon = s.rfind(':');
   if (colon == std::string::npos) return "expected host:port, got '" + s + "'";
@@ -95,13 +92,10 @@ Error parse_listen(Config& c, std::string const& s) {
 
 Error parse_api_base(Config& c, std::string const& s) {
   // Plain HTTP only to a loopback host (the local simulator); WeCom itself is HTTPS.
-  std::string_view rest;
-  if (s.starts_with("https://")) rest = std::string_view(s).substr(8);
-  else if (s.starts_with("http://")) rest = std::string_view(s).substr(7);
-  else return "expected an https:// URL, got '" + s + "'";
-  auto host = rest.substr(0, rest.find_first_of(":/"));
-  if (host.empty()) return "missing host in '" + s + "'";
-  if (s.starts_with("http://") && !is_loopback_host(host))
+  auto url = net::parse_url(s);
+  if (!url) return "expected an https:// URL, got '" + s + "'";
+  // The same test the HTTP client applies ("127.evil.example" is not loopback).
+  if (!url->tls && !net::is_loopback_host(url->host))
     return "plain http:// is allowed only for a loopback host (the local simulator)";
   c.wecom.api_base = s;
   while (!c.wecom.api_base.empty() && c.wecom.api_base.back() == '/') c.wecom.api_base.pop_back();

@@ -55,6 +55,11 @@ std::string make_instance_id() {
   return std::string(host) + ":" + std::to_string(::getpid()) + ":" + std::to_string(rd() % 100000);
 }
 
+storage::RedisOptions quiet(storage::RedisOptions o) {
+  o.report_outages = false;
+  return o;
+}
+
 long long now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -77,8 +82,8 @@ struct Pipeline::Impl : std::enable_shared_from_this<Impl> {
        config::QueueConfig cfg, Responder responder, Sender sender, Logger& log)
       : strand(asio::make_strand(ex)),
         redis(redis),
-        inbox_reader(ex, redis_options, log),
-        outbox_reader(ex, redis_options, log),
+        inbox_reader(ex, quiet(redis_options), log),
+        outbox_reader(ex, quiet(redis_options), log),
         cfg(cfg),
         responder(std::move(responder)),
         sender(std::move(sender)),

@@ -18,15 +18,6 @@ std::vector<std::string> const& list_of(intents::BilingualList const& l, Languag
   return lang == Language::en && !l.en.empty() ? l.en : l.zh;
 }
 
-std::string join(std::vector<std::string> const& parts, std::string_view sep) {
-  std::string out;
-  for (auto const& p : parts) {
-    if (!out.empty()) out += sep;
-    out += p;
-  }
-  return out;
-}
-
 // nullptr for a key the center config does not have (left verbatim: a typo in the knowledge base
 // should be visible, not silently blank).
 std::string const* center_value(std::string_view key, config::CenterConfig const& c) {
@@ -173,6 +164,15 @@ void add_follow_up(std::vector<std::string>& lines, std::string_view follow_up) 
 }
 
 }  // namespace
+
+std::string join(std::vector<std::string> const& parts, std::string_view sep) {
+  std::string out;
+  for (auto const& p : parts) {
+    if (!out.empty()) out += sep;
+    out += p;
+  }
+  return out;
+}
 
 std::string fill_center(std::string_view text, config::CenterConfig const& center, Language lang) {
   auto generic = [&](std::string_view key) { return generic_name(key, lang); };

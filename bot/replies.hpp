@@ -61,6 +61,9 @@ std::string format_when(std::string_view iso, Language lang);
 std::string offer_question(std::string_view offer, Language lang);
 
 // Picks the text for the language.
+// Parts joined with a separator (lists of steps, materials, missing contact details).
+std::string join(std::vector<std::string> const& parts, std::string_view sep);
+
 inline std::string_view pick(Language lang, std::string_view zh, std::string_view en) {
   return lang == Language::en ? en : zh;
 }

@@ -17,15 +17,6 @@ std::string name_of(Service const& s, Language lang) {
   return lang == Language::en && !s.name.en.empty() ? s.name.en : s.name.zh;
 }
 
-std::string join(std::vector<std::string> const& parts, std::string_view sep) {
-  std::string out;
-  for (auto const& p : parts) {
-    if (!out.empty()) out += sep;
-    out += p;
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string greeting(Language lang) {
@@ -175,7 +166,7 @@ std::string format_when(std::string_view iso, Language lang) {
   year_month_day ymd{year{y}, month{static_cast<unsigned>(m)}, day{static_cast<unsigned>(d)}};
   if (!ymd.ok()) return {};
   unsigned wd = weekday{sys_days{ymd}}.c_encoding();
-  char clock[8] = "";
+  char clock[32] = "";
   if (hh >= 0 && mm >= 0) std::snprintf(clock, sizeof clock, "%02d:%02d", hh, mm);
   if (lang == Language::en) {
     static constexpr std::array<std::string_view, 7> kDays = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};

@@ -11,7 +11,7 @@ TALENTBOT_PACKAGES=(
   g++ cmake make pkg-config
   libboost1.81-dev libssl-dev libhiredis-dev nlohmann-json3-dev libpugixml-dev
   libyaml-cpp-dev libicu-dev libopencc-dev libre2-dev libgtest-dev
-  redis-server
+  redis-server ca-certificates
 )
 
 log() { printf '\033[1m[talentbot]\033[0m %s\n' "$*" >&2; }

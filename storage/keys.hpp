@@ -63,4 +63,37 @@ inline std::string access_token_lock(std::string_view corp_id, std::int64_t agen
 inline std::string member_send_bucket(std::string_view user) { return "tb:rl:member:" + std::string(user); }
 inline std::string app_call_bucket(std::int64_t agent_id) { return "tb:rl:app:" + std::to_string(agent_id); }
 
+// ---------------------------------------------------------------------------------------------
+// Cases: the unified archive (统一建档, art. 9(四)), storage/cases.hpp.
+// All share one hash tag, {cases}: opening a case checks the idempotency and open-case markers and
+// writes the case, its history and three indexes in one script, and a status change updates the
+// case, its history, the open marker and the department queue together. One slot is ample for a
+// city's green channel (thousands of cases a year, a few KB each). Case keys never expire: the
+// archive is kept forever.
+
+// The daily sequence behind GCyyyymmdd-NNNN (INCR; expires a few days after its day).
+inline std::string case_sequence(std::string_view yyyymmdd) { return "tb:{cases}:seq:" + std::string(yyyymmdd); }
+// A case (hash: status, body JSON, index fields, created_at, updated_at).
+inline std::string case_record(std::string_view case_id) { return "tb:{cases}:case:" + std::string(case_id); }
+// Its history (list of JSON entries, oldest first, append-only).
+inline std::string case_history(std::string_view case_id) { return case_record(case_id) + ":history"; }
+// A request already answered with a case (value: case id, kept for a day): retries open nothing.
+inline std::string case_request(std::string_view idempotency_key) {
+  return "tb:{cases}:request:" + std::string(idempotency_key);
+}
+// The open case of a talent for a service (value: case id), removed when the case closes or is
+// rejected: applying again while it is open returns it instead of a second case.
+inline std::string open_case(std::string_view service, std::string_view user) {
+  return "tb:{cases}:open:" + std::string(service) + ":" + std::string(user);
+}
+// A talent's cases (sorted set: case id by created_at).
+inline std::string cases_of_user(std::string_view user) { return "tb:{cases}:user:" + std::string(user); }
+// A department's cases, all and still open (sorted sets: case id by deadline as yyyymmdd).
+inline std::string cases_of_department(std::string_view department) {
+  return "tb:{cases}:dept:" + std::string(department);
+}
+inline std::string open_cases_of_department(std::string_view department) {
+  return "tb:{cases}:dept-open:" + std::string(department);
+}
+
 }  // namespace talentbot::storage::keys

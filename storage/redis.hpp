@@ -59,6 +59,9 @@ struct RedisOptions {
   CallPolicy default_policy{};
   std::chrono::milliseconds reconnect_min{50};
   std::chrono::milliseconds reconnect_max{5000};
+  // Secondary connections (blocking stream readers) set this false: an outage is then logged
+  // once by the main connection, not once per connection.
+  bool report_outages = true;
 };
 
 struct RedisStats {

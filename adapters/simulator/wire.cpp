@@ -1,32 +1,10 @@
 #include "adapters/simulator/wire.hpp"
 
+#include "adapters/http_client.hpp"
 #include "adapters/wecom/crypto.hpp"
 
 namespace talentbot::sim {
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string percent_decode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
 
 // CDATA cannot hold "]]>": WeCom's own samples split it across two sections the same way.
 std::string cdata(std::string_view text) {
@@ -64,8 +42,8 @@ std::map<std::string, std::string, std::less<>> parse_query(std::string_view que
     query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
     if (pair.empty()) continue;
     auto const eq = pair.find('=');
-    auto key = percent_decode(pair.substr(0, eq));
-    auto value = eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1));
+    auto key = net::percent_decode(pair.substr(0, eq), true);
+    auto value = eq == std::string_view::npos ? std::string() : net::percent_decode(pair.substr(eq + 1), true);
     out.emplace(std::move(key), std::move(value));
   }
   return out;

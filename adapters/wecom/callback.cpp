@@ -1,31 +1,9 @@
 #include "adapters/wecom/callback.hpp"
 
+#include "adapters/http_client.hpp"
+
 namespace talentbot::wecom {
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string percent_decode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
-      int const hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out += static_cast<char>(hi * 16 + lo);
-        i += 2;
-        continue;
-      }
-    }
-    out += s[i];
-  }
-  return out;
-}
 
 CallbackOutcome refuse(unsigned status, std::string reason) {
   CallbackOutcome o;
@@ -53,7 +31,7 @@ CallbackQuery parse_callback_query(std::string_view query) {
     auto const eq = item.find('=');
     if (eq == std::string_view::npos) continue;
     auto const key = item.substr(0, eq);
-    auto value = percent_decode(item.substr(eq + 1));
+    auto value = net::percent_decode(item.substr(eq + 1));
     if (key == "msg_signature") q.msg_signature = std::move(value);
     else if (key == "timestamp") q.timestamp = std::move(value);
     else if (key == "nonce") q.nonce = std::move(value);

@@ -121,7 +121,7 @@ asio::awaitable<void> Connection::run() {
     if (co_await connect_once()) {
       connected_ = true;
       ++counters_.connects;
-      report("redis.connected", LogLevel::info, failures);
+      report("redis.connected", options_.report_outages ? LogLevel::info : LogLevel::debug, failures);
       failures = 0;
       backoff = options_.reconnect_min;
       start_sweep();
@@ -131,12 +131,13 @@ asio::awaitable<void> Connection::run() {
       }
       connected_ = false;
       if (stopping_) break;
-      report("redis.disconnected", LogLevel::warn, 0);
+      report("redis.disconnected", options_.report_outages ? LogLevel::warn : LogLevel::debug, 0);
     } else {
       ++counters_.connect_failures;
       if (stopping_) break;
       // An outage is logged once when it starts; the attempts that follow are debug noise.
-      report("redis.connect_failed", failures == 0 ? LogLevel::warn : LogLevel::debug, failures + 1, backoff);
+      report("redis.connect_failed", failures == 0 && options_.report_outages ? LogLevel::warn : LogLevel::debug,
+             failures + 1, backoff);
       ++failures;
     }
     // Full jitter on the upper half keeps many instances from reconnecting in lockstep.

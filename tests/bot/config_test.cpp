@@ -104,6 +104,8 @@ TEST(Config, BadAddressesAreRejected) {
   EXPECT_TRUE(any_error_contains(redis, "redis.url: expected redis://"));
   auto plain = load("", env_of({{"TALENTBOT_WECOM_API_BASE", "http://qyapi.weixin.qq.com"}}));
   EXPECT_TRUE(any_error_contains(plain, "plain http:// is allowed only for a loopback host"));
+  auto lookalike = load("", env_of({{"TALENTBOT_WECOM_API_BASE", "http://127.evil.example/"}}));
+  EXPECT_TRUE(any_error_contains(lookalike, "plain http:// is allowed only for a loopback host"));
   auto loopback = load("", env_of({{"TALENTBOT_WECOM_API_BASE", "http://127.0.0.1:8090/"}}));
   EXPECT_FALSE(any_error_contains(loopback, "api_base"));
 }

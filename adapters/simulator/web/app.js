@@ -242,6 +242,7 @@
   userInput.addEventListener('change', switchUser);
   $('composer').addEventListener('submit', async (ev) => {
     ev.preventDefault();
+    switchUser();  // a UserID typed but not yet committed (no change event) still applies
     const text = input.value;
     if (!text.trim()) return;
     input.value = '';
