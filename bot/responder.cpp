@@ -19,17 +19,8 @@ namespace {
 // message was written, so re-handling the same message reads it the same way.
 constexpr std::chrono::minutes kTalentUtcOffset{8 * 60};
 
-// A card's task_id must be unique per app and stable when a message is handled again after a
-// crash (the resend must be byte-identical): derive it from the inbox entry id.
-std::string task_id(std::string const& tag, std::string const& entry_id, std::size_t index) {
-  std::string id = tag + "_" + entry_id + "_" + std::to_string(index);
-  for (char& c : id)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '@') c = '_';
-  return id.substr(0, 128);
-}
-
-std::string to_payload(Reply const& reply, std::string const& user, std::int64_t agent_id, std::string const& entry_id,
-                       std::size_t index) {
+std::string to_payload(Reply const& reply, std::string const& user, std::int64_t agent_id, unsigned partition,
+                       std::string const& entry_id, std::size_t index) {
   wecom::OutboundRequest request;
   request.user = user;
   switch (reply.kind) {
@@ -37,7 +28,7 @@ std::string to_payload(Reply const& reply, std::string const& user, std::int64_t
     case Reply::Kind::markdown: request.body = wecom::markdown_message(user, agent_id, reply.content); break;
     case Reply::Kind::buttons:
       request.body = wecom::button_card_message(user, agent_id, reply.title, reply.content,
-                                                task_id(reply.task_tag, entry_id, index), reply.buttons);
+                                                card_task_id(reply.task_tag, partition, entry_id, index), reply.buttons);
       break;
   }
   return wecom::to_outbox(request);
@@ -108,6 +99,13 @@ void log_decided(Logger const& log, wecom::InboundMessage const& m, Turn const& 
 
 }  // namespace
 
+std::string card_task_id(std::string const& tag, unsigned partition, std::string const& entry_id, std::size_t index) {
+  std::string id = tag + "_p" + std::to_string(partition) + "_" + entry_id + "_" + std::to_string(index);
+  for (char& c : id)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '@') c = '_';
+  return id.substr(0, 128);
+}
+
 Responder dialogue_responder(config::Config const& config, Understanding const& understanding,
                              storage::RedisClient& redis, Logger& log) {
   return [&config, &understanding, &redis, &log](std::string const& payload,
@@ -135,7 +133,8 @@ Responder dialogue_responder(config::Config const& config, Understanding const& 
     log_decided(log, *message, turn, decision);
 
     for (std::size_t i = 0; i < decision.replies.size(); ++i)
-      handled.replies.push_back(to_payload(decision.replies[i], message->user, config.wecom.agent_id, entry_id, i));
+      handled.replies.push_back(
+          to_payload(decision.replies[i], message->user, config.wecom.agent_id, partition, entry_id, i));
     if (decision.action == "complaint")
       escalate_complaint(handled, *message, decision, entry_id, partition, nlu->knowledge(), config, log);
     handled.state.push_back(storage::SavedState{std::move(key), decision.session.to_json(), config.session.idle_ttl});

@@ -20,7 +20,7 @@ mkdir -p "$WORK"
 
 install_missing wrk
 install_node
-build talentbot talentbot_redis_bench
+build talentbot talentbot-wecom-sim talentbot_redis_bench
 
 # The reference programs are read-only where they live: work on a copy.
 if [ ! -d "$WORK/peers" ]; then
@@ -98,6 +98,42 @@ for i in $(seq 1 "$RUNS"); do
   redis-cli -p "$RPORT" flushdb >/dev/null
   wrk_run "$WORK/cb-light-$i.txt" 4 "http://127.0.0.1:$TPORT" "$POOLFILE" 0 2
 done
+# 4. The full path, callback to reply: the first FULL_N messages of the pool (about as many
+#    senders) go in at once; a second talentbot with workers handles them (NLU, dialogue, session,
+#    outbox) and sends the replies to the WeCom simulator. Measured: messages handled per second,
+#    and the outbound rate of delivered replies.
+FULL_N=${FULL_N:-5000}
+SPORT=$(free_port)
+FPORT=$(free_port)
+BENCH_WECOM=(TALENTBOT_WECOM_CORP_ID=wx5823bf96d3bd56c7 TALENTBOT_WECOM_TOKEN=QDG6eK
+  TALENTBOT_WECOM_ENCODING_AES_KEY=jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C TALENTBOT_WECOM_AGENT_ID=1000002
+  TALENTBOT_WECOM_SECRET=bench)
+env "${BENCH_WECOM[@]}" "$TALENTBOT_BUILD/adapters/simulator/talentbot-wecom-sim" --config deploy/talentbot.example.yaml \
+  --listen "127.0.0.1:$SPORT" --bot-url "http://127.0.0.1:$FPORT/wecom/callback" >"$WORK/sim.log" 2>&1 &
+PIDS+=($!)
+redis-cli -p "$RPORT" -n 1 flushdb >/dev/null
+env "${BENCH_WECOM[@]}" TALENTBOT_SERVER_LISTEN="127.0.0.1:$FPORT" TALENTBOT_REDIS_URL="redis://127.0.0.1:$RPORT/1" \
+  TALENTBOT_LOG_LEVEL=warn TALENTBOT_LOG_ACCESS=false TALENTBOT_WECOM_API_BASE="http://127.0.0.1:$SPORT" \
+  "$TALENTBOT_BUILD/bot/talentbot" >"$WORK/talentbot-full.log" 2>&1 &
+PIDS+=($!)
+wait_http "$FPORT" || { log "the full-path talentbot did not start (see $WORK/talentbot-full.log)"; exit 1; }
+delivered() { curl -s "http://127.0.0.1:$SPORT/sim/calls" | grep -o '"delivered":true' | wc -l; }
+handled() { curl -s "http://127.0.0.1:$FPORT/metrics" | sed -n 's/^talentbot_pipeline_messages_total{stage="handled"} //p'; }
+t0=$(date +%s.%N)
+DURATION=2 wrk_run "$WORK/full-in.txt" 8 "http://127.0.0.1:$FPORT" "$POOLFILE" "$FULL_N" 2
+t_in=$(date +%s.%N)
+last=-1; stable=0; t_handled=""; polls=0
+while [ "$stable" -lt 10 ] && [ "$polls" -lt 900 ]; do  # settled for 2 s, or 3 minutes at most
+  polls=$((polls + 1))
+  sleep 0.2
+  h=$(handled); [ -z "$t_handled" ] && [ "${h:-0}" -ge "$FULL_N" ] && t_handled=$(date +%s.%N)
+  d=$(delivered)
+  if [ "$d" = "$last" ] && [ "$d" -gt 0 ]; then stable=$((stable + 1)); else stable=0; t_out=$(date +%s.%N); fi
+  last=$d
+done
+full_rate=$(awk -v n="$FULL_N" -v a="$t0" -v b="${t_handled:-$t_out}" 'BEGIN { printf "%.0f", n / (b - a) }')
+out_rate=$(awk -v n="$last" -v a="$t0" -v b="$t_out" 'BEGIN { printf "%.0f", n / (b - a) }')
+
 med() { for i in $(seq 1 "$RUNS"); do field "$2" "$WORK/$1-$i.txt"; done | median; }
 non2xx=$(for i in $(seq 1 "$RUNS"); do field non2xx "$WORK/cb-ours-$i.txt"; done | awk '{s+=$1} END {print s+0}')
 
@@ -113,5 +149,7 @@ printf '%-44s %12.0f %10s %10s %8s\n' "GET /healthz: bare Beast server" "$hz_b" 
 printf '%-44s %12.0f %10s %10s %8s\n' "POST /wecom/callback: talentbot, 64 conns" "$cb_o" "$(med cb-ours p50_ms)" "$(med cb-ours p99_ms)" "$(ratio "$cb_o" "$hz_b")*"
 printf '%-44s %12.0f %10s %10s %8s\n' "POST /wecom/callback: talentbot, 4 conns" "$(med cb-light rps)" "$(med cb-light p50_ms)" "$(med cb-light p99_ms)" "-"
 printf '%-44s %12.0f %10s %10s %8s\n' "POST callback sink: bare Beast (no work)" "$cb_b" "$(med cb-beast p50_ms)" "$(med cb-beast p99_ms)" "-"
+printf '%-44s %12s %10s %10s %8s\n' "full path: $FULL_N callbacks handled (NLU+dialogue)" "$full_rate" - - "-"
+printf '%-44s %12s %10s %10s %8s\n' "outbound: $last replies sent to the simulator" "$out_rate" - - "-"
 echo "* callback throughput as a share of the bare Beast /healthz of the same run; non-2xx answers: ${non2xx:-0}"
 echo "raw outputs: $WORK"
