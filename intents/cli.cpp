@@ -12,7 +12,9 @@
 #include <istream>
 #include <map>
 #include <ostream>
+#include <random>
 #include <set>
+#include <stdexcept>
 
 namespace talentbot::intents {
 namespace {
@@ -60,25 +62,56 @@ double percentile(std::vector<double> sample, double p) {
   return sample[std::clamp<std::size_t>(rank, 1, sample.size()) - 1];
 }
 
-EvalReport evaluate(const Nlu& nlu, const LabelledSet& set) {
+namespace {
+
+// What one labelled line came out as; a report is a summary of these.
+struct Outcome {
+  const LabelledLine* line;
+  Parse parse;
+  double micros;
+};
+
+void parse_into(const Nlu& nlu, const ReferenceTime& now, const std::vector<const LabelledLine*>& lines,
+                std::vector<Outcome>& out) {
+  for (const LabelledLine* line : lines) {
+    const auto start = Clock::now();
+    Parse p = nlu.parse(line->text, now);
+    const double micros = std::chrono::duration<double, std::micro>(Clock::now() - start).count();
+    out.push_back({line, std::move(p), micros});
+  }
+}
+
+EvalReport summarize(const std::vector<Outcome>& outcomes) {
   EvalReport r;
-  const ReferenceTime now = set.now.value_or(ReferenceTime{});
   std::map<std::string, std::size_t> tp, fp, fn, support;
   std::map<std::pair<std::string, std::string>, std::size_t> confusions;
   EntityTally case_ids, datetimes;
   std::size_t service_exact = 0, service_expected = 0, service_found = 0, service_fp = 0;
-  for (const auto& line : set.lines) {
-    const auto start = Clock::now();
-    const Parse p = nlu.parse(line.text, now);
-    r.parse_micros.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
+  constexpr std::size_t kBins = 10;
+  r.reliability.resize(kBins);
+  for (std::size_t b = 0; b < kBins; ++b) {
+    r.reliability[b].low = static_cast<double>(b) / kBins;
+    r.reliability[b].high = static_cast<double>(b + 1) / kBins;
+  }
+  double nll = 0;
+  for (const auto& [line_ptr, p, micros] : outcomes) {
+    const LabelledLine& line = *line_ptr;
+    r.parse_micros.push_back(micros);
     ++r.lines;
     ++support[line.intent];
-    if (p.intent == line.intent) {
+    const bool right = p.intent == line.intent;
+    if (right) {
       ++r.intent_correct, ++tp[line.intent];
     } else {
       ++fn[line.intent], ++fp[p.intent], ++confusions[{line.intent, p.intent}];
       r.mistakes.push_back({line.line, line.text, "intent", line.intent, p.intent});
     }
+    const double confidence = std::clamp(p.confidence, 0.0, 1.0);
+    ReliabilityBin& bin = r.reliability[std::min(kBins - 1, static_cast<std::size_t>(confidence * kBins))];
+    ++bin.count;
+    bin.correct += right;
+    bin.mean_confidence += confidence;
+    nll -= std::log(std::max(right ? confidence : 1 - confidence, 1e-4));
     service_exact += p.service == line.service;
     if (line.service) {
       ++service_expected;
@@ -105,6 +138,16 @@ EvalReport evaluate(const Nlu& nlu, const LabelledSet& set) {
       r.mistakes.push_back({line.line, line.text, "datetime", show(line.datetime) + " " + show(line.date),
                             show(p.datetime) + " " + show(p.date)});
     }
+  }
+  for (auto& bin : r.reliability) {
+    if (bin.count == 0) continue;
+    bin.mean_confidence /= static_cast<double>(bin.count);
+    r.expected_calibration_error += static_cast<double>(bin.count) *
+                                    std::abs(share(bin.correct, bin.count) - bin.mean_confidence);
+  }
+  if (r.lines > 0) {
+    r.expected_calibration_error /= static_cast<double>(r.lines);
+    r.negative_log_likelihood = nll / static_cast<double>(r.lines);
   }
   r.intent_accuracy = share(r.intent_correct, r.lines);
   std::set<std::string> intents;
@@ -133,7 +176,49 @@ EvalReport evaluate(const Nlu& nlu, const LabelledSet& set) {
   r.datetime_accuracy = share(datetimes.found, datetimes.expected);
   r.datetime_expected = datetimes.expected, r.datetime_found = datetimes.found;
   r.datetime_false_positives = datetimes.false_positives;
+  std::stable_sort(r.mistakes.begin(), r.mistakes.end(), [](const Mistake& a, const Mistake& b) { return a.line < b.line; });
   return r;
+}
+
+}  // namespace
+
+EvalReport evaluate(const Nlu& nlu, const LabelledSet& set) {
+  std::vector<const LabelledLine*> lines;
+  for (const auto& line : set.lines) lines.push_back(&line);
+  std::vector<Outcome> outcomes;
+  parse_into(nlu, set.now.value_or(ReferenceTime{}), lines, outcomes);
+  return summarize(outcomes);
+}
+
+EvalReport cross_validate(const std::filesystem::path& knowledge_dir, const LabelledSet& data, int folds) {
+  if (folds < 2) throw std::invalid_argument("cross_validate: at least two folds");
+  // Stratified: each intent's lines are shuffled with a fixed seed and dealt round-robin.
+  std::map<std::string, std::vector<std::size_t>> by_intent;
+  for (std::size_t i = 0; i < data.lines.size(); ++i) by_intent[data.lines[i].intent].push_back(i);
+  std::vector<int> fold_of(data.lines.size());
+  std::mt19937_64 rng(20181015);
+  std::size_t dealt = 0;
+  for (auto& [intent, rows] : by_intent) {
+    for (std::size_t i = rows.size(); i > 1; --i) std::swap(rows[i - 1], rows[rng() % i]);
+    for (const std::size_t row : rows) fold_of[row] = static_cast<int>(dealt++ % static_cast<std::size_t>(folds));
+  }
+  std::vector<Outcome> outcomes;
+  for (int k = 0; k < folds; ++k) {
+    LabelledSet train;
+    train.now = data.now;
+    std::vector<const LabelledLine*> held;
+    for (std::size_t i = 0; i < data.lines.size(); ++i) {
+      if (fold_of[i] == k) {
+        held.push_back(&data.lines[i]);
+      } else {
+        train.lines.push_back(data.lines[i]);
+      }
+    }
+    parse_into(*Nlu::load(knowledge_dir, train), data.now.value_or(ReferenceTime{}), held, outcomes);
+  }
+  std::stable_sort(outcomes.begin(), outcomes.end(),
+                   [](const Outcome& a, const Outcome& b) { return a.line->line < b.line->line; });
+  return summarize(outcomes);
 }
 
 void print_report(const EvalReport& r, std::ostream& out) {
@@ -156,6 +241,14 @@ void print_report(const EvalReport& r, std::ostream& out) {
       << "), false positives " << r.case_id_false_positives << '\n';
   out << "Date-time accuracy: " << fixed(r.datetime_accuracy, 4) << " (" << r.datetime_found << '/'
       << r.datetime_expected << "), false positives " << r.datetime_false_positives << '\n';
+  out << "\nConfidence reliability (printed intent confidence vs. accuracy; ECE "
+      << fixed(r.expected_calibration_error, 3) << ", log-loss " << fixed(r.negative_log_likelihood, 3) << "):\n";
+  out << "  confidence   lines  accuracy  mean confidence\n";
+  for (const auto& bin : r.reliability) {
+    if (bin.count == 0) continue;
+    out << "  " << fixed(bin.low, 1) << '-' << fixed(bin.high, 1) << "    " << pad(std::to_string(bin.count), 7)
+        << pad(fixed(share(bin.correct, bin.count), 3), 10) << fixed(bin.mean_confidence, 3) << '\n';
+  }
   out << "Parse time per message: median " << fixed(percentile(r.parse_micros, 50), 1) << " us, p99 "
       << fixed(percentile(r.parse_micros, 99), 1) << " us\n";
   if (!r.mistakes.empty()) {

@@ -45,6 +45,14 @@ struct Mistake {
   std::string text, field, expected, predicted;
 };
 
+// One confidence band of a reliability table: of the lines whose printed confidence fell in
+// [low, high), how many had the intent right. Calibrated means accuracy ≈ mean confidence per band.
+struct ReliabilityBin {
+  double low = 0, high = 0;
+  std::size_t count = 0, correct = 0;
+  double mean_confidence = 0;
+};
+
 // Every accuracy is a share in [0, 1]; a figure with nothing to measure is 1.
 struct EvalReport {
   std::size_t lines = 0;
@@ -61,9 +69,15 @@ struct EvalReport {
   std::size_t datetime_expected = 0, datetime_found = 0, datetime_false_positives = 0;
   std::vector<double> parse_micros;     // per line, in file order
   std::vector<Mistake> mistakes;
+  std::vector<ReliabilityBin> reliability;  // ten bands of width 0.1
+  double expected_calibration_error = 0;    // Σ count/lines · |accuracy − mean confidence| over bands
+  double negative_log_likelihood = 0;       // mean −log(confidence if right, else 1 − confidence)
 };
 
 EvalReport evaluate(const Nlu& nlu, const LabelledSet& set);
+// k-fold cross-validation on labelled lines, folds stratified by intent and drawn with a fixed
+// seed: each fold is parsed by a model trained on the others. The merged report of the folds.
+EvalReport cross_validate(const std::filesystem::path& knowledge_dir, const LabelledSet& data, int folds = 5);
 void print_report(const EvalReport& report, std::ostream& out);
 
 struct Floors {

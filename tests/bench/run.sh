@@ -131,6 +131,9 @@ while [ "$stable" -lt 10 ] && [ "$polls" -lt 900 ]; do  # settled for 2 s, or 3 
   if [ "$d" = "$last" ] && [ "$d" -gt 0 ]; then stable=$((stable + 1)); else stable=0; t_out=$(date +%s.%N); fi
   last=$d
 done
+sessions=$(redis-cli -p "$RPORT" -n 1 --scan --pattern 'tb:*:session:*' | wc -l)
+session_bytes=$(redis-cli -p "$RPORT" -n 1 --scan --pattern 'tb:*:session:*' | head -200 |
+  while read -r k; do redis-cli -p "$RPORT" -n 1 memory usage "$k"; done | awk '{s+=$1; n++} END { printf "%.0f", n ? s / n : 0 }')
 full_rate=$(awk -v n="$FULL_N" -v a="$t0" -v b="${t_handled:-$t_out}" 'BEGIN { printf "%.0f", n / (b - a) }')
 out_rate=$(awk -v n="$last" -v a="$t0" -v b="$t_out" 'BEGIN { printf "%.0f", n / (b - a) }')
 
@@ -151,5 +154,6 @@ printf '%-44s %12.0f %10s %10s %8s\n' "POST /wecom/callback: talentbot, 4 conns"
 printf '%-44s %12.0f %10s %10s %8s\n' "POST callback sink: bare Beast (no work)" "$cb_b" "$(med cb-beast p50_ms)" "$(med cb-beast p99_ms)" "-"
 printf '%-44s %12s %10s %10s %8s\n' "full path: $FULL_N callbacks handled (NLU+dialogue)" "$full_rate" - - "-"
 printf '%-44s %12s %10s %10s %8s\n' "outbound: $last replies sent to the simulator" "$out_rate" - - "-"
+echo "Redis memory per idle session: $session_bytes bytes (MEMORY USAGE, mean of up to 200 of $sessions sessions; goal < 2 KB)"
 echo "* callback throughput as a share of the bare Beast /healthz of the same run; non-2xx answers: ${non2xx:-0}"
 echo "raw outputs: $WORK"

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <iterator>
 #include <numeric>
 
 namespace talentbot::intents {
@@ -62,6 +64,35 @@ TEST(Classifier, IsLessSureOfUnseenWords) {
 }
 
 TEST(Classifier, RejectsAnEmptyTrainingSet) { EXPECT_THROW(Classifier::train({}), std::invalid_argument); }
+
+std::size_t shared(std::vector<std::uint64_t> a, std::vector<std::uint64_t> b) {
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  std::vector<std::uint64_t> both;
+  std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(both));
+  return both.size();
+}
+
+TEST(Featurize, GivesEnglishWordFormsACommonStem) {
+  // "documents" is also the word "document"; without word features only character n-grams match.
+  const std::size_t with_words = shared(featurize("what documents"), featurize("what document"));
+  const std::size_t without = shared(featurize("what documents", false), featurize("what document", false));
+  EXPECT_GE(with_words, without + 2);
+}
+
+TEST(Featurize, LeavesWordsOutOnRequest) {
+  EXPECT_LT(featurize("需要什么材料", false).size(), featurize("需要什么材料").size());
+}
+
+TEST(Classifier, AveragesSeveralFitsAndStillCalibrates) {
+  TrainOptions one;
+  one.members = 1;
+  const auto single = Classifier::train(toy_examples(), one);
+  const auto averaged = Classifier::train(toy_examples());  // three members by default
+  EXPECT_GT(single.temperature(), 0.2);
+  EXPECT_GT(averaged.temperature(), 0.2);
+  EXPECT_EQ(averaged.predict("需要哪些材料").front().first, "ask_materials");
+}
 
 TEST(Featurize, IsStableAndSensitiveToText) {
   EXPECT_EQ(featurize("需要什么材料"), featurize("需要什么材料"));

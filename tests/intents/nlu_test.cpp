@@ -41,7 +41,15 @@ TEST(ToJsonLine, KeepsAnEmptyEntitiesObject) {
   p.text = "你好";
   p.intent = "greet";
   p.confidence = 1;
-  EXPECT_EQ(to_json_line(p), R"({"text":"你好","intent":"greet","confidence":1.0,"entities":{}})");
+  EXPECT_EQ(to_json_line(p), R"({"text":"你好","intent":"greet","confidence":0.999,"entities":{}})");
+}
+
+TEST(ToJsonLine, NeverPrintsACertainty) {
+  Parse p;
+  p.text = "你好";
+  p.intent = "greet";
+  p.confidence = 0.99971;
+  EXPECT_EQ(nlohmann::json::parse(to_json_line(p))["confidence"].get<double>(), 0.999);
 }
 
 TEST(ToJsonLine, EscapesQuotesAndReplacesInvalidUtf8) {
@@ -87,6 +95,29 @@ TEST(Nlu, FollowsTheUsersLanguage) {
 TEST(Nlu, SendsTalkToAHumanToHumanAgent) {
   EXPECT_EQ(nlu().parse("转人工", now()).intent, "human_agent");
   EXPECT_EQ(nlu().parse("I want to talk to a human", now()).intent, "human_agent");
+}
+
+TEST(Nlu, GivesRuleDecisionsAConfidenceBelowCertainty) {
+  const Parse yes = nlu().parse("好的", now());
+  EXPECT_EQ(yes.intent, "affirm");
+  EXPECT_DOUBLE_EQ(yes.confidence, Nlu::kRuleConfidence);
+  EXPECT_LT(yes.confidence, 1.0);
+}
+
+TEST(Nlu, GuessesNoServiceForOffTopicMessages) {
+  // The service model alone would read 银行卡丢了 as the 绿卡丢了 it was trained on.
+  const Parse p = nlu().parse("银行卡丢了怎么挂失", now());
+  EXPECT_EQ(p.intent, "out_of_scope");
+  EXPECT_EQ(p.service, std::nullopt);
+}
+
+TEST(Nlu, ReadsTheQuestionAfterALongStory) {
+  const Parse p = nlu().parse(
+      "我是今年从德国回来的博士后 现在在平顶山一家医院做科研 医院人事说我可以做人才认定 "
+      "我想问一下需要准备哪些材料",
+      now());
+  EXPECT_EQ(p.intent, "ask_materials");
+  EXPECT_EQ(p.service, "talent_recognition");
 }
 
 TEST(Nlu, CallsEmptyInputOutOfScope) { EXPECT_EQ(nlu().parse("   ", now()).intent, "out_of_scope"); }

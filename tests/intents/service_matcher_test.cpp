@@ -103,6 +103,27 @@ TEST_F(ServiceMatcherTest, MatchesEnglishCaseInsensitivelyOnWordBoundaries) {
   EXPECT_EQ(named("Connect me with a staff member"), "");  // "staffing" must not stem to "staff"
 }
 
+// The alias gaps found by the development set: words talents use that no alias covered.
+TEST_F(ServiceMatcherTest, KnowsTheColloquialNamesOfEachService) {
+  EXPECT_EQ(named("户政那边要排队吗"), "household_registration");
+  EXPECT_EQ(named("准迁证开出来以后下一步干嘛"), "household_registration");  // not 签证 by sound
+  EXPECT_EQ(named("配偶随迁需要结婚证吗"), "household_registration");
+  EXPECT_EQ(named("随迁子女上学有照顾吗"), "child_education");  // the longer alias wins
+  EXPECT_EQ(named("my personal file is still at my university"), "archive_agency");
+  EXPECT_EQ(named("存档需要什么材料"), "archive_agency");
+  EXPECT_EQ(named("办了个体工商户还能享受政策吗"), "business_registration");
+  EXPECT_EQ(named("约看房 周日下午"), "housing");
+  EXPECT_EQ(named("购房补贴有没有"), "housing");
+  for (const char* text : {"能用知网吗", "万方数据库能查吗", "核心期刊检索", "Can you search Web of Science for me?"}) {
+    EXPECT_EQ(named(text), "literature_search") << text;
+  }
+  EXPECT_EQ(named("税务报到要带公章吗"), "tax_registration");
+  EXPECT_EQ(named("would my pension from the UK count here"), "social_insurance");
+  EXPECT_EQ(named("how do I enroll my daughter in a local school"), "child_education");
+  EXPECT_EQ(named("我要申请鹰城英才"), "talent_recognition");
+  EXPECT_EQ(named("鹰城英才绿卡怎么领"), "green_card");  // the longer alias wins
+}
+
 TEST_F(ServiceMatcherTest, FindsNothingInSmallTalk) {
   EXPECT_TRUE(match("你好").ranked.empty());
   EXPECT_TRUE(match("thanks, bye").ranked.empty());
