@@ -131,8 +131,10 @@ while [ "$stable" -lt 10 ] && [ "$polls" -lt 900 ]; do  # settled for 2 s, or 3 
   if [ "$d" = "$last" ] && [ "$d" -gt 0 ]; then stable=$((stable + 1)); else stable=0; t_out=$(date +%s.%N); fi
   last=$d
 done
-sessions=$(redis-cli -p "$RPORT" -n 1 --scan --pattern 'tb:*:session:*' | wc -l)
-session_bytes=$(redis-cli -p "$RPORT" -n 1 --scan --pattern 'tb:*:session:*' | head -200 |
+# (Through a file: `--scan | head` would end the scan with SIGPIPE, which pipefail turns fatal.)
+redis-cli -p "$RPORT" -n 1 --scan --pattern 'tb:*:session:*' >"$WORK/sessions.txt"
+sessions=$(wc -l <"$WORK/sessions.txt")
+session_bytes=$(sed -n '1,200p' "$WORK/sessions.txt" |
   while read -r k; do redis-cli -p "$RPORT" -n 1 memory usage "$k"; done | awk '{s+=$1; n++} END { printf "%.0f", n ? s / n : 0 }')
 full_rate=$(awk -v n="$FULL_N" -v a="$t0" -v b="${t_handled:-$t_out}" 'BEGIN { printf "%.0f", n / (b - a) }')
 out_rate=$(awk -v n="$last" -v a="$t0" -v b="$t_out" 'BEGIN { printf "%.0f", n / (b - a) }')
