@@ -58,17 +58,37 @@ TEST(ServerProcess, ReadinessFollowsRedisAndRecoversWithoutRestart) {
   EXPECT_EQ(server.wait_exit(10s), 0);
 }
 
+// The binary with no redis.url, so it runs its own redis-server under a fresh data directory.
+struct ServerWithItsOwnRedis {
+  std::string dir = test::make_temp_dir();
+  test::ChildProcess server{{TALENTBOT_BINARY}, [this] {
+                              auto env = test::test_server_env();
+                              env["TALENTBOT_REDIS_DATA_DIR"] = dir + "/redis";
+                              return env;
+                            }()};
+  std::uint16_t port = 0;
+  int redis_pid = 0;
+
+  // Waits until the server is ready and its Redis child is known; false (with the log) if not.
+  ::testing::AssertionResult ready() {
+    auto p = test::wait_listening_port(server);
+    if (!p) return ::testing::AssertionFailure() << server.log();
+    port = *p;
+    if (!eventually_status(port, "/readyz", 200)) return ::testing::AssertionFailure() << server.log();
+    auto pid_text = server.wait_for_log("event=redis.embedded_started pid=");
+    if (!pid_text) return ::testing::AssertionFailure() << server.log();
+    redis_pid = std::stoi(*pid_text);
+    return ::testing::AssertionSuccess();
+  }
+  ~ServerWithItsOwnRedis() { std::filesystem::remove_all(dir); }
+};
+
 TEST(ServerProcess, StartsItsOwnRedisWhenNoneIsConfiguredAndStopsItOnExit) {
-  auto const dir = test::make_temp_dir();
-  auto env = test::test_server_env();
-  env["TALENTBOT_REDIS_DATA_DIR"] = dir + "/redis";
-  test::ChildProcess server({TALENTBOT_BINARY}, env);
-  auto port = test::wait_listening_port(server);
-  ASSERT_TRUE(port) << server.log();
-  EXPECT_TRUE(eventually_status(*port, "/readyz", 200));
-  auto pid_text = server.wait_for_log("event=redis.embedded_started pid=");
-  ASSERT_TRUE(pid_text);
-  int const redis_pid = std::stoi(*pid_text);
+  ServerWithItsOwnRedis own;
+  ASSERT_TRUE(own.ready());
+  auto& server = own.server;
+  auto const& dir = own.dir;
+  int const redis_pid = own.redis_pid;
   EXPECT_EQ(::kill(redis_pid, 0), 0);
   EXPECT_TRUE(std::filesystem::exists(dir + "/redis/appendonlydir") || std::filesystem::exists(dir + "/redis/appendonly.aof"));
 
@@ -81,25 +101,19 @@ TEST(ServerProcess, StartsItsOwnRedisWhenNoneIsConfiguredAndStopsItOnExit) {
     std::this_thread::sleep_for(10ms);
   }
   EXPECT_TRUE(gone);
-  std::filesystem::remove_all(dir);
 }
 
 TEST(ServerProcess, ItsOwnRedisIsRestartedAfterACrashAndKeepsTheData) {
-  auto const dir = test::make_temp_dir();
-  auto env = test::test_server_env();
-  env["TALENTBOT_REDIS_DATA_DIR"] = dir + "/redis";
-  test::ChildProcess server({TALENTBOT_BINARY}, env);
-  auto port = test::wait_listening_port(server);
-  ASSERT_TRUE(port) << server.log();
-  ASSERT_TRUE(eventually_status(*port, "/readyz", 200));
-  auto pid_text = server.wait_for_log("event=redis.embedded_started pid=");
-  ASSERT_TRUE(pid_text);
+  ServerWithItsOwnRedis own;
+  ASSERT_TRUE(own.ready());
+  auto& server = own.server;
+  auto const& dir = own.dir;
   auto const cli = "redis-cli -s " + dir + "/redis/redis.sock ";
   ASSERT_EQ(std::system((cli + "SET kept-across-crash yes >/dev/null").c_str()), 0);
   std::this_thread::sleep_for(1200ms);  // appendfsync everysec
-  ::kill(std::stoi(*pid_text), SIGKILL);
-  EXPECT_TRUE(eventually_status(*port, "/readyz", 503, 5s));
-  EXPECT_TRUE(eventually_status(*port, "/readyz", 200, 10s)) << server.log();
+  ::kill(own.redis_pid, SIGKILL);
+  EXPECT_TRUE(eventually_status(own.port, "/readyz", 503, 5s));
+  EXPECT_TRUE(eventually_status(own.port, "/readyz", 200, 10s)) << server.log();
   std::string value;
   if (FILE* p = ::popen((cli + "GET kept-across-crash").c_str(), "r")) {
     char buf[64] = {};
@@ -110,7 +124,6 @@ TEST(ServerProcess, ItsOwnRedisIsRestartedAfterACrashAndKeepsTheData) {
   EXPECT_NE(server.log().find("event=redis.embedded_died"), std::string::npos);
   server.signal(SIGTERM);
   EXPECT_EQ(server.wait_exit(10s), 0);
-  std::filesystem::remove_all(dir);
 }
 
 TEST(ServerProcess, ConfigErrorsExitWithCode2AndNameTheKey) {
