@@ -40,6 +40,9 @@ struct HttpResponse {
   std::string content_type = "text/plain; charset=utf-8";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // Close the connection without answering: what a broken peer does. Only the WeCom simulator's
+  // fault injection uses it.
+  bool close_without_response = false;
 
   static HttpResponse text(unsigned status, std::string body);
   // {"error": "...", ...extra}: the short JSON error every 4xx/5xx carries.

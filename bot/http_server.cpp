@@ -62,7 +62,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> session(tcp::socket socket);
   asio::awaitable<http::response<http::string_body>> respond(http::request<http::string_body>& req,
-                                                             std::size_t& route_id);
+                                                             std::size_t& route_id, bool& drop);
   void close_idle(bool force);
 
   // Logging stays out of coroutine bodies: g++ 12 rejects initializer lists there.
@@ -151,7 +151,9 @@ asio::awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
     auto const started = std::chrono::steady_clock::now();
     auto req = parser.release();
     std::size_t route_id = 0;
-    auto res = co_await respond(req, route_id);
+    bool drop = false;
+    auto res = co_await respond(req, route_id, drop);
+    if (drop) break;  // closed below without a word
     bool const keep_alive = req.keep_alive() && !stopping;
     res.keep_alive(keep_alive);
     stream.expires_after(cfg.read_timeout);
@@ -171,7 +173,7 @@ asio::awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
 }
 
 asio::awaitable<http::response<http::string_body>> HttpServer::Impl::respond(http::request<http::string_body>& req,
-                                                                            std::size_t& route_id) {
+                                                                            std::size_t& route_id, bool& drop) {
   HttpRequest request;
   request.method = std::string(req.method_string());
   request.target = std::string(req.target());
@@ -193,6 +195,7 @@ asio::awaitable<http::response<http::string_body>> HttpServer::Impl::respond(htt
       out = HttpResponse::error(500, "internal error");
     }
   }
+  drop = out.close_without_response;
   http::response<http::string_body> res{static_cast<http::status>(out.status), req.version()};
   res.set(http::field::content_type, out.content_type);
   for (auto& [name, value] : out.headers) res.set(name, value);

@@ -136,7 +136,11 @@ struct Simulator::Impl {
   }
 
   static bot::HttpResponse api_response(ApiAnswer const& answer) {
-    if (answer.drop) return bot::HttpResponse::text(504, "dropped");  // read by no one: the caller gave up
+    if (answer.drop) {
+      bot::HttpResponse r;
+      r.close_without_response = true;  // the connection goes, no answer: as a broken network does
+      return r;
+    }
     if (answer.http_status != 200) return bot::HttpResponse::text(answer.http_status, "simulated fault");
     auto r = json_response(200, answer.body);
     r.content_type = "application/json; charset=UTF-8";  // as WeCom sends it
@@ -145,7 +149,7 @@ struct Simulator::Impl {
 
   asio::awaitable<bot::HttpResponse> api(bot::HttpRequest& req) {
     auto const answer = api_call(req);
-    auto const hold = answer.drop ? options.drop_hold : answer.delay;
+    auto const hold = answer.drop ? std::chrono::milliseconds(0) : answer.delay;
     if (hold.count() > 0) {
       asio::steady_timer timer(co_await asio::this_coro::executor, hold);
       co_await timer.async_wait(kAwait);

@@ -21,9 +21,6 @@ struct SimulatorOptions {
   std::string web_dir;                                       // index.html, app.js, style.css
   std::vector<std::string> users{"talent1", "specialist1"};  // offered on the chat page
   std::chrono::milliseconds bot_timeout{5'000};              // WeCom gives up on a callback after 5 s
-  // How long a "drop" fault holds the call unanswered (bot::HttpServer cannot close a connection
-  // without a response; the bot's client times out first).
-  std::chrono::milliseconds drop_hold{30'000};
 };
 
 class Simulator {

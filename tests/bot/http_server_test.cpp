@@ -35,6 +35,11 @@ class HttpServerTest : public ::testing::Test {
       co_await t.async_wait(asio::use_awaitable);
       co_return HttpResponse::text(200, "finally");
     });
+    router.add("GET", "/vanish", [](HttpRequest&) -> asio::awaitable<HttpResponse> {
+      HttpResponse r;
+      r.close_without_response = true;
+      co_return r;
+    });
     router.add("GET", "/throws", [](HttpRequest&) -> asio::awaitable<HttpResponse> {
       throw std::runtime_error("boom");
       co_return HttpResponse::text(200, "unreachable");
@@ -154,6 +159,14 @@ TEST_F(HttpServerTest, IdleKeepAliveConnectionIsClosedAfterTheReadTimeout) {
   test::HttpConnection c(port);
   EXPECT_EQ(c.request("GET", "/hello")->status, 200);
   EXPECT_TRUE(c.closed_by_peer(1s));
+}
+
+TEST_F(HttpServerTest, HandlerCanCloseTheConnectionWithoutAnswering) {
+  start();
+  test::HttpConnection c(port);
+  ASSERT_TRUE(c.send_raw("GET /vanish HTTP/1.1\r\nHost: x\r\n\r\n"));
+  EXPECT_FALSE(c.read_reply());  // EOF, not a response
+  EXPECT_EQ(test::http_request(port, "GET", "/hello")->status, 200);
 }
 
 TEST_F(HttpServerTest, HandlerExceptionBecomes500AndIsLogged) {
