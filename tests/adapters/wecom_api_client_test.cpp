@@ -121,6 +121,18 @@ TEST_F(ApiClientTest, BusyAndLimitAnswersAreRetriedRecipientErrorsAreNot) {
   }());
 }
 
+TEST_F(ApiClientTest, DroppedConnectionIsNoticedAtOnce) {
+  ApiClient api(*http_, *redis_, settings_, log_);
+  test::run_for(ioc_, [&]() -> asio::awaitable<void> {
+    EXPECT_EQ((co_await api.call(text_to("talent1", "warm"))).verdict, Verdict::sent);
+    fault({{"kind", "drop"}, {"count", 1}, {"path", "/cgi-bin/message/send"}});
+    auto const t0 = std::chrono::steady_clock::now();
+    auto r = co_await api.call(text_to("talent1", "after a drop"));
+    auto const took = std::chrono::steady_clock::now() - t0;
+    EXPECT_LT(took, 2s) << r.detail;
+  }(), 30s);
+}
+
 TEST_F(ApiClientTest, The31stMessageToOneMemberInAMinuteWaits) {
   ApiClient api(*http_, *redis_, settings_, log_);
   test::run_for(ioc_, [&]() -> asio::awaitable<void> {
