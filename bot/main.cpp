@@ -1,4 +1,5 @@
 // talentbot: the green-channel chatbot server and its command-line tools.
+#include <csignal>
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -69,6 +70,9 @@ NluArgs parse_nlu_args(int argc, char* argv[], bool eval) {
 
 int main(int argc, char* argv[]) {
   using namespace talentbot;
+  // hiredis writes with write(2): a Redis that dies mid-write would otherwise kill the whole
+  // server with SIGPIPE instead of returning EPIPE to the client, which reconnects.
+  std::signal(SIGPIPE, SIG_IGN);
   std::string_view const cmd = argc > 1 ? argv[1] : "";
   if (cmd == "--help" || cmd == "-h") {
     std::cout << kUsage;

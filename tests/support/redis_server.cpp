@@ -3,11 +3,21 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
 
 namespace talentbot::test {
+
+namespace {
+// As in the server's main(): tests kill redis-server under live hiredis connections, and a
+// write to the dead socket must be an EPIPE, not the end of the test binary.
+[[maybe_unused]] bool const kSigpipeIgnored = [] {
+  std::signal(SIGPIPE, SIG_IGN);
+  return true;
+}();
+}  // namespace
 
 std::string make_temp_dir() {
   // Short paths: a unix socket path must fit in 107 bytes.
