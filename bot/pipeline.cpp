@@ -15,6 +15,8 @@
 #include <random>
 #include <set>
 
+#include <nlohmann/json.hpp>
+
 #include "bot/metrics.hpp"
 #include "storage/keys.hpp"
 #include "storage/streams.hpp"
@@ -53,6 +55,15 @@ std::string make_instance_id() {
   ::gethostname(host, sizeof host - 1);
   std::random_device rd;
   return std::string(host) + ":" + std::to_string(::getpid()) + ":" + std::to_string(rd() % 100000);
+}
+
+// What the center sees of a reply given up on. Built with a JSON library: the detail carries
+// WeCom's errmsg, which may hold quotes, and the payload is kept as the JSON it is.
+std::string dead_letter_record(storage::StreamEntry const& entry, std::string const& detail, long long at_ms) {
+  auto payload = nlohmann::json::parse(entry.payload, nullptr, false);
+  nlohmann::json record{{"entry", entry.id}, {"detail", detail}, {"at", at_ms}};
+  record["payload"] = payload.is_discarded() ? nlohmann::json(entry.payload) : payload;
+  return record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 storage::RedisOptions quiet(storage::RedisOptions o) {
@@ -329,8 +340,7 @@ asio::awaitable<void> Pipeline::Impl::outbox_worker(std::shared_ptr<Partition> p
       if (outcome.status == SendStatus::sent) {
         done = static_cast<bool>(co_await storage::outbox_done(redis, p->index, entry.id));
       } else {
-        std::string const record = R"({"entry":")" + entry.id + R"(","detail":")" + outcome.detail + R"(","at":)" +
-                                   std::to_string(now_ms()) + R"(,"payload":)" + entry.payload + "}";
+        std::string const record = dead_letter_record(entry, outcome.detail, now_ms());
         done = static_cast<bool>(co_await storage::outbox_dead_letter(redis, p->index, entry.id, record));
       }
       if (!done) co_await sleep(backoff(2));

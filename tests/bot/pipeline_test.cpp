@@ -10,6 +10,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <mutex>
 
@@ -77,12 +78,12 @@ class PipelineTest : public ::testing::Test {
       if (auto it = failures.find(payload); it != failures.end() && it->second > 0) {
         --it->second;
         out.status = it->second < 0 ? SendStatus::give_up : SendStatus::retry;
-        out.detail = "errcode=45009 simulated";
+        out.detail = "errcode=45009 \"quoted\" simulated";
         co_return out;
       }
       if (permanent.count(payload)) {
         out.status = SendStatus::give_up;
-        out.detail = "errcode=81013 all recipients invalid";
+        out.detail = "errcode=81013 \"quoted\" all recipients invalid";
         co_return out;
       }
       sent.push_back(payload);
@@ -136,6 +137,11 @@ TEST_F(PipelineTest, RetriesThenSendsAndDeadLettersWhatKeepsFailing) {
     auto const p = storage::keys::partition_of("talent1", cfg.partitions);
     auto dead = co_await redis.command(storage::args("LRANGE", storage::keys::dead_letters(p), "0", "-1"));
     EXPECT_EQ(dead->elements.size(), 2u);
+    for (auto const& record : dead->elements) {  // valid JSON even though the detail has quotes
+      auto j = nlohmann::json::parse(record.str, nullptr, false);
+      EXPECT_FALSE(j.is_discarded()) << record.str;
+      EXPECT_NE(j.value("detail", "").find("\"quoted\""), std::string::npos) << record.str;
+    }
     auto pending = co_await redis.command(storage::args("XLEN", storage::keys::outbox(p)));
     EXPECT_EQ(pending->integer, 0);  // sent and dead entries are removed from the outbox
   }(), 15s);
