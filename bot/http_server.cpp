@@ -34,6 +34,18 @@ bool is_normal_end(error_code const& ec) {
   return ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted ||
          ec == asio::error::connection_reset || ec == asio::error::eof || ec == asio::error::broken_pipe;
 }
+// The answer to a request that could not be read whole (too large, malformed): the short JSON
+// error every 4xx carries, then the connection closes, since the rest of the stream is unusable.
+http::response<http::string_body> closing_error(unsigned status, std::string_view message) {
+  auto r = HttpResponse::error(status, message);
+  http::response<http::string_body> res{static_cast<http::status>(status), 11};
+  res.set(http::field::content_type, r.content_type);
+  res.keep_alive(false);
+  res.body() = std::move(r.body);
+  res.prepare_payload();
+  return res;
+}
+
 }  // namespace
 
 // A live connection as seen by the shutdown logic. `busy` is only touched on the connection's strand.
@@ -120,12 +132,7 @@ asio::awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
       conn->busy = true;
       auto const what = ec == http::error::body_limit ? "request body too large" : "request header too large";
       note(LogLevel::info, "http.too_large", "what", what);
-      auto r = HttpResponse::error(413, what);
-      http::response<http::string_body> res{http::status::payload_too_large, 11};
-      res.set(http::field::content_type, r.content_type);
-      res.keep_alive(false);
-      res.body() = std::move(r.body);
-      res.prepare_payload();
+      auto res = closing_error(413, what);
       stream.expires_after(cfg.read_timeout);
       co_await http::async_write(stream, res, kAwait);
       metrics.observe(router.unmatched_route(), 413, {});
@@ -136,12 +143,7 @@ asio::awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
         note(LogLevel::debug, "http.read_failed", "error", ec.message());
         if (ec.category() == http::make_error_code(http::error::bad_target).category()) {
           // Malformed HTTP: say so before closing, so the client is not left guessing.
-          auto r = HttpResponse::error(400, "malformed HTTP request");
-          http::response<http::string_body> res{http::status::bad_request, 11};
-          res.set(http::field::content_type, r.content_type);
-          res.keep_alive(false);
-          res.body() = std::move(r.body);
-          res.prepare_payload();
+          auto res = closing_error(400, "malformed HTTP request");
           co_await http::async_write(stream, res, kAwait);
         }
       }
