@@ -26,10 +26,7 @@ namespace {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
 
-asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
-  asio::steady_timer t(co_await asio::this_coro::executor, d);
-  co_await t.async_wait(asio::use_awaitable);
-}
+using test::sleep_for;
 
 // Payloads are "user|n"; the responder answers "reply:user|n".
 asio::awaitable<Handled> echo_responder(std::string const& payload, std::string const&) {

@@ -18,10 +18,7 @@ namespace asio = boost::asio;
 using namespace std::chrono_literals;
 using test::run_for;
 
-asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
-  asio::steady_timer t(co_await asio::this_coro::executor, d);
-  co_await t.async_wait(asio::use_awaitable);
-}
+using test::sleep_for;
 
 // Waits until the client reports a connection (the first connect is asynchronous).
 asio::awaitable<bool> wait_connected(RedisClient& c, std::chrono::milliseconds limit = 5s) {
