@@ -48,10 +48,13 @@ http::response<http::string_body> closing_error(unsigned status, std::string_vie
 
 }  // namespace
 
-// A live connection as seen by the shutdown logic. `busy` is only touched on the connection's strand.
+// A live connection as seen by the shutdown logic. Everything but `executor` is touched only on
+// the connection's strand; `stream` points into the session's frame and is valid while `open`.
 struct Connection {
   beast::tcp_stream* stream;
+  asio::any_io_executor executor;  // the session's strand, copied so it outlives the stream
   bool busy = false;
+  bool open = true;
 };
 
 struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
@@ -113,7 +116,7 @@ asio::awaitable<void> HttpServer::Impl::accept_loop() {
 asio::awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
   auto self = shared_from_this();
   beast::tcp_stream stream(std::move(socket));
-  auto conn = std::make_shared<Connection>(Connection{&stream});
+  auto conn = std::make_shared<Connection>(Connection{&stream, stream.get_executor()});
   {
     std::lock_guard lock(mutex);
     connections.insert(conn);
@@ -167,6 +170,7 @@ asio::awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
     conn->busy = false;
     if (wec || !keep_alive) break;
   }
+  conn->open = false;  // on this strand: a close_idle() queued behind us must not touch the stream
   error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
   stream.socket().close(ignored);
@@ -210,7 +214,9 @@ void HttpServer::Impl::close_idle(bool force) {
   std::lock_guard lock(mutex);
   for (auto const& conn : connections) {
     // Each connection's socket is used only on its own strand: hop there to look and cancel.
-    asio::dispatch(conn->stream->get_executor(), [conn, force] {
+    asio::dispatch(conn->executor, [conn, force] {
+      // The session may have ended (and its stream gone) before this ran on its strand.
+      if (!conn->open) return;
       error_code ignored;
       if (force) conn->stream->socket().close(ignored);  // past the grace: even a late answer is not sent
       else if (!conn->busy) conn->stream->cancel();
