@@ -57,15 +57,17 @@ constexpr std::chrono::milliseconds kComplaintRetention = std::chrono::hours(24 
 // through the center's group robot when one is configured, in the same commit as the reply.
 void escalate_complaint(Handled& handled, wecom::InboundMessage const& m, Decision const& d, std::string const& entry_id,
                         unsigned partition, intents::Knowledge const& kb, config::Config const& config, Logger const& log) {
-  std::string service_name, department_name;
+  std::string service_name, department_id, department_name;
   if (auto const* service = kb.service(d.session.service)) {
     service_name = service->name.zh;
+    department_id = service->department;
     if (auto const* dept = kb.department(service->department)) department_name = dept->name.zh;
   }
   nlohmann::json record{{"user", m.user},
                         {"at", m.created_at},
                         {"text", m.text},
                         {"service", d.session.service},
+                        {"department_id", department_id},
                         {"department", department_name}};
   handled.state.push_back(
       storage::SavedState{storage::keys::complaint(partition, entry_id), record.dump(), kComplaintRetention});

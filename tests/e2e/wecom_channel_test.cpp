@@ -130,6 +130,7 @@ TEST(WecomEndToEnd, ComplaintIsAcknowledgedRecordedAndSentToTheCenterGroup) {
     ::pclose(p);
   }
   EXPECT_NE(record.find("household_registration"), std::string::npos) << record;
+  EXPECT_NE(record.find("\"department_id\":\"public_security\""), std::string::npos) << record;
   EXPECT_NE(record.find("talent5"), std::string::npos) << record;
 }
 
