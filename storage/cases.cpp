@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
 #include "storage/keys.hpp"
 
 namespace talentbot::storage {
@@ -38,7 +40,7 @@ if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return n
 )lua");
 
-// KEYS: request, open, case, history, user index, department, department open.
+// KEYS: request, open, case, history, user index, department, department open, events.
 // ARGV: id, remember seconds, has request key, status, body, entry, created_at, deadline score,
 //       talent_user, service, department, deadline.
 // Returns {id, 1} when opened, {existing id, 0} for a retry or an already open case.
@@ -61,10 +63,11 @@ if ARGV[3] == '1' then redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) end
 redis.call('ZADD', KEYS[5], ARGV[7], ARGV[1])
 redis.call('ZADD', KEYS[6], ARGV[8], ARGV[1])
 redis.call('ZADD', KEYS[7], ARGV[8], ARGV[1])
+redis.call('XADD', KEYS[8], '*', 'm', cjson.encode({c = ARGV[1], from = '', e = ARGV[6]}))
 return {ARGV[1], 1}
 )lua");
 
-// KEYS: case, history, open marker, department open. ARGV: id, to, closes, entry, at, allowed...
+// KEYS: case, history, open marker, department open, events. ARGV: id, to, closes, entry, at, allowed...
 // Returns {'ok', previous} | {'refused', current} | {'missing', ''}.
 Script const kTransition(R"lua(
 local cur = redis.call('HGET', KEYS[1], 'status')
@@ -80,6 +83,7 @@ if ARGV[3] == '1' then
   if redis.call('GET', KEYS[3]) == ARGV[1] then redis.call('DEL', KEYS[3]) end
   redis.call('ZREM', KEYS[4], ARGV[1])
 end
+redis.call('XADD', KEYS[5], '*', 'm', cjson.encode({c = ARGV[1], from = cur, e = ARGV[4]}))
 return {'ok', cur}
 )lua");
 
@@ -188,7 +192,7 @@ Args create_keys(std::string const& id, NewCase const& c, std::string const& ide
   return args(keys::case_request(idempotency_key.empty() ? "-" : idempotency_key),
               keys::open_case(c.service, c.talent_user), keys::case_record(id), keys::case_history(id),
               keys::cases_of_user(c.talent_user), keys::cases_of_department(c.department),
-              keys::open_cases_of_department(c.department));
+              keys::open_cases_of_department(c.department), keys::case_events());
 }
 
 // Built outside the coroutines: g++ 12 and braced initialisers of std::string members there.
@@ -210,6 +214,15 @@ Args transition_args(StatusChange const& s) {
 boost::system::error_category const& case_category() noexcept {
   static CaseCategory const category;
   return category;
+}
+
+std::optional<CaseEvent> parse_case_event(std::string_view payload) {
+  auto j = nlohmann::json::parse(payload, nullptr, false);
+  if (!j.is_object()) return std::nullopt;
+  auto text = [&](char const* k) { return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string(); };
+  CaseEvent e{text("c"), text("from"), text("e")};
+  if (e.case_id.empty() || e.entry.empty()) return std::nullopt;
+  return e;
 }
 
 bool contains_resident_id(std::string_view text) {
@@ -302,7 +315,8 @@ asio::awaitable<result<std::string>> transition(RedisClient& redis, StatusChange
   auto r = co_await redis.eval(
       kTransition,
       args(keys::case_record(change.case_id), keys::case_history(change.case_id),
-           keys::open_case(f->elements[1].str, f->elements[0].str), keys::open_cases_of_department(f->elements[2].str)),
+           keys::open_case(f->elements[1].str, f->elements[0].str), keys::open_cases_of_department(f->elements[2].str),
+           keys::case_events()),
       transition_args(change));
   if (!r) co_return r.error();
   if (r->is_error()) co_return error_code(errc::server_error);

@@ -106,6 +106,15 @@ boost::asio::awaitable<boost::system::result<std::vector<StoredCase>>> cases_of_
 // not_found otherwise. Refuses an entry holding a full resident ID number.
 boost::asio::awaitable<boost::system::result<std::string>> transition(RedisClient& redis, StatusChange change);
 
+// One entry of keys::case_events(): an opening (`from` empty) or a status change, with the
+// history entry (bot::history_entry_json) the change appended.
+struct CaseEvent {
+  std::string case_id;
+  std::string from;
+  std::string entry;
+};
+std::optional<CaseEvent> parse_case_event(std::string_view payload);
+
 // True when `text` holds 17 digits and a check character in a row, as a full resident ID number
 // would (the last line of defence; bot::redact_resident_ids masks them before).
 bool contains_resident_id(std::string_view text);

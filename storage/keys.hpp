@@ -95,5 +95,16 @@ inline std::string cases_of_department(std::string_view department) {
 inline std::string open_cases_of_department(std::string_view department) {
   return "tb:{cases}:dept-open:" + std::string(department);
 }
+// Every opening and status change, appended by the same script that makes it (a stream with the
+// consumer group kCaseEventGroup): the notifier tells the talent and the department from here, so
+// a change made by any instance, the center API or a specialist is pushed exactly once.
+inline std::string case_events() { return "tb:{cases}:events"; }
+inline constexpr std::string_view kCaseEventGroup = "notifier";
+
+// A push made outside a message's own commit (a status change, a reminder) is remembered here by
+// its cause, in the recipient's partition slot, so handling the cause again pushes nothing twice.
+inline std::string pushed(unsigned partition, std::string_view cause) {
+  return "tb:{p" + std::to_string(partition) + "}:pushed:" + std::string(cause);
+}
 
 }  // namespace talentbot::storage::keys

@@ -33,6 +33,13 @@ redis.call('XDEL', KEYS[1], ARGV[2])
 return n
 )lua");
 
+// KEYS: pushed marker, outbox. ARGV: remember seconds, payloads...
+Script const kPushOnce(R"lua(
+if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
+for i = 2, #ARGV do redis.call('XADD', KEYS[2], '*', 'm', ARGV[i]) end
+return 1
+)lua");
+
 Script const kDone(R"lua(
 redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
 redis.call('XDEL', KEYS[1], ARGV[2])
@@ -149,6 +156,27 @@ asio::awaitable<result<void>> inbox_commit(RedisClient& redis, unsigned partitio
   auto r = co_await redis.eval(kCommit, commit_keys(partition, state), commit_args(entry_id, replies, state));
   if (!r) co_return r.error();
   if (auto ec = as_error(*r)) co_return ec;
+  co_return result<void>{};
+}
+
+asio::awaitable<result<bool>> outbox_push_once(RedisClient& redis, unsigned partition, std::string cause,
+                                              std::vector<std::string> payloads, std::chrono::seconds remember) {
+  Args values = args(std::to_string(std::max<long long>(1, remember.count())));
+  values.insert(values.end(), payloads.begin(), payloads.end());
+  auto r = co_await redis.eval(kPushOnce, args(keys::pushed(partition, cause), keys::outbox(partition)),
+                               std::move(values));
+  if (!r) co_return result<bool>(boost::system::in_place_error, r.error());
+  if (auto ec = as_error(*r)) co_return result<bool>(boost::system::in_place_error, ec);
+  co_return r->integer == 1;
+}
+
+asio::awaitable<result<void>> ack_entry(RedisClient& redis, std::string stream, std::string_view group,
+                                        std::string entry_id) {
+  auto r = co_await redis.command(args("XACK", stream, std::string(group), entry_id));
+  if (!r) co_return r.error();
+  if (auto ec = as_error(*r)) co_return ec;
+  auto d = co_await redis.command(args("XDEL", stream, entry_id));
+  if (!d) co_return d.error();
   co_return result<void>{};
 }
 

@@ -60,6 +60,18 @@ boost::asio::awaitable<boost::system::result<void>> inbox_commit(RedisClient& re
                                                                  std::vector<std::string> replies,
                                                                  std::vector<SavedState> state = {});
 
+// Pushes messages to a user's partition outbox once per `cause` (e.g. a case event id and the
+// recipient): the check and the appends are one step, so handling the cause again after a crash
+// sends nothing twice. Returns false when the cause had already been pushed.
+boost::asio::awaitable<boost::system::result<bool>> outbox_push_once(RedisClient& redis, unsigned partition,
+                                                                     std::string cause,
+                                                                     std::vector<std::string> payloads,
+                                                                     std::chrono::seconds remember);
+
+// Done with an entry of any consumer group's stream: acknowledges and deletes it.
+boost::asio::awaitable<boost::system::result<void>> ack_entry(RedisClient& redis, std::string stream,
+                                                              std::string_view group, std::string entry_id);
+
 // Sent (or given up): acknowledges and deletes an outbox entry and forgets its attempts.
 boost::asio::awaitable<boost::system::result<void>> outbox_done(RedisClient& redis, unsigned partition,
                                                                 std::string entry_id);

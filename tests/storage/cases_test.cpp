@@ -17,6 +17,7 @@
 #include "storage/cases.hpp"
 #include "storage/keys.hpp"
 #include "storage/log.hpp"
+#include "storage/streams.hpp"
 #include "tests/support/redis_server.hpp"
 #include "tests/support/run.hpp"
 
@@ -292,6 +293,49 @@ TEST_F(CasesTest, HistoryIsKeptInOrderThroughTheWholeLife) {
   EXPECT_EQ(run(db().command(args("TTL", keys::case_history(id))))->integer, -1);
   EXPECT_EQ(run(cases_of_department(db(), "public_security", true))->size(), 1u);
   EXPECT_TRUE(run(cases_of_department(db(), "public_security"))->empty());
+}
+
+TEST_F(CasesTest, EveryOpeningAndAppliedChangeIsAnEventRefusalsAreNot) {
+  ASSERT_TRUE(run(ensure_group(db(), keys::case_events(), keys::kCaseEventGroup)));
+  auto const id = open(new_case("zhangsan"));
+  // A retry of the opening and a refused change leave no event.
+  EXPECT_FALSE(run(create_case(db(), new_case("zhangsan"), "")).value().created);
+  EXPECT_FALSE(run(transition(db(), change(id, "closed", 1795500001))));
+  ASSERT_TRUE(run(transition(db(), change(id, "accepted", 1795500002, "ok"))));
+  auto events = run(read_group(db(), keys::kCaseEventGroup, "n1", {keys::case_events()}, 10, 0ms)).value();
+  ASSERT_EQ(events.size(), 2u);
+  auto opened = parse_case_event(events[0].payload);
+  auto accepted = parse_case_event(events[1].payload);
+  ASSERT_TRUE(opened && accepted);
+  EXPECT_EQ(opened->case_id, id);
+  EXPECT_EQ(opened->from, "");
+  EXPECT_EQ(nlohmann::json::parse(opened->entry)["what"], "submitted");
+  EXPECT_EQ(accepted->from, "submitted");
+  EXPECT_EQ(nlohmann::json::parse(accepted->entry)["note"], "ok");
+  // Acknowledged events leave the stream; unacknowledged ones wait for another reader.
+  ASSERT_TRUE(run(ack_entry(db(), keys::case_events(), keys::kCaseEventGroup, events[0].id)));
+  EXPECT_EQ(run(db().command(args("XLEN", keys::case_events())))->integer, 1);
+  auto stale = run(claim_pending(db(), keys::case_events(), keys::kCaseEventGroup, "n2", 0ms)).value();
+  ASSERT_EQ(stale.size(), 1u);
+  EXPECT_EQ(stale[0].id, events[1].id);
+}
+
+TEST_F(CasesTest, PushOncePerCauseEvenWhenRepeatedConcurrently) {
+  using PushResult = boost::system::result<bool>;
+  std::vector<std::function<asio::awaitable<PushResult>()>> tasks;
+  for (int i = 0; i < 10; ++i) {
+    tasks.push_back([this, i] {
+      std::vector<std::string> payloads{"first", "second"};
+      return outbox_push_once(db(i), 3, "event-1:talent", std::move(payloads), 60s);
+    });
+  }
+  int pushed = 0;
+  for (auto const& r : run(all(std::move(tasks)))) pushed += r && *r ? 1 : 0;
+  EXPECT_EQ(pushed, 1);
+  EXPECT_EQ(run(db().command(args("XLEN", keys::outbox(3))))->integer, 2);
+  std::vector<std::string> other{"third"};
+  EXPECT_TRUE(run(outbox_push_once(db(), 3, "event-2:talent", std::move(other), 60s)).value());
+  EXPECT_EQ(run(db().command(args("XLEN", keys::outbox(3))))->integer, 3);
 }
 
 TEST_F(CasesTest, DepartmentQueueIsSortedByDeadline) {
