@@ -17,6 +17,7 @@
 
 #include "adapters/http_client.hpp"
 #include "adapters/wecom/api_client.hpp"
+#include "bot/calendar.hpp"
 #include "bot/health.hpp"
 #include "bot/http.hpp"
 #include "bot/metrics.hpp"
@@ -69,6 +70,15 @@ int run_server(config::Config const& config, Logger& log) {
   // answered, so a broken knowledge base stops the start with the file and line at fault.
   Understanding understanding(config.nlu, log);
   if (!understanding.load()) return 1;
+  // Case deadlines count working days: a broken holiday file stops the start with its line.
+  WorkingCalendar calendar;
+  try {
+    calendar = WorkingCalendar::load(locate_data(config.cases.holidays_dir));
+  } catch (std::exception const& e) {
+    log.error("startup.failed", {{"reason", e.what()}});
+    return 1;
+  }
+  log.info("calendar.loaded", {{"years", calendar.years().size()}, {"review", calendar.needs_review() ? "true" : "false"}});
 
   Metrics metrics;
   Router router(metrics);
@@ -94,7 +104,7 @@ int run_server(config::Config const& config, Logger& log) {
   api_settings.webhook_key = config.wecom.webhook_key;
   wecom::ApiClient api(http, redis, api_settings, log);
   Pipeline pipeline(ioc.get_executor(), redis, redis_options(config.redis, redis_url), config.queue,
-                    dialogue_responder(config, understanding, redis, log), WecomChannel::sender(api), log);
+                    dialogue_responder(config, understanding, calendar, redis, log), WecomChannel::sender(api), log);
   add_pipeline_metrics(metrics, pipeline);
   if (config.queue.workers) pipeline.start();
 

@@ -43,7 +43,8 @@ json body_to_json(Case const& c) {
               {"department", c.department},
               {"created_at", c.created_at},
               {"deadline", c.deadline},
-              {"assigned_specialist", c.assigned_specialist}};
+              {"assigned_specialist", c.assigned_specialist},
+              {"language", c.language}};
 }
 
 std::optional<Case> fail(std::string* error, std::string message) {
@@ -74,6 +75,7 @@ std::optional<Case> case_from_object(json const& j, std::string* error) {
   c.service = text_field(j, "service");
   c.department = text_field(j, "department");
   c.assigned_specialist = text_field(j, "assigned_specialist");
+  c.language = text_field(j, "language") == "en" ? "en" : "zh";
   c.deadline = text_field(j, "deadline");
   if (!c.deadline.empty() && !parse_date(c.deadline)) return fail(error, "invalid deadline '" + c.deadline + "'");
   if (auto it = j.find("created_at"); it != j.end()) {

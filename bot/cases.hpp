@@ -90,6 +90,7 @@ struct Case {
   std::int64_t created_at = 0;  // unix seconds
   std::string deadline;         // yyyy-mm-dd, `time_limit.working_days` after the day of receipt
   std::string assigned_specialist;
+  std::string language = "zh";  // the talent's: status changes are pushed in it
   std::vector<HistoryEntry> history;  // oldest first
 
   friend bool operator==(Case const&, Case const&) = default;

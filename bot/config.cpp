@@ -267,6 +267,13 @@ Field const kFields[] = {
        return {};
      },
      [](Config const& c) { return c.nlu.training_file; }},
+    {"cases", "holidays_dir", false, false,
+     [](Config& c, std::string const& s) -> Error {
+       if (s.empty()) return std::string("must not be empty");
+       c.cases.holidays_dir = s;
+       return {};
+     },
+     [](Config const& c) { return c.cases.holidays_dir; }},
     {"session", "idle_ttl", false, false,
      [](Config& c, std::string const& s) { return parse_duration(s, c.session.idle_ttl); },
      [](Config const& c) { return show_ms(c.session.idle_ttl); }},

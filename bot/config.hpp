@@ -78,6 +78,12 @@ struct NluConfig {
   std::string training_file = "tests/nlu/train.tsv";
 };
 
+// The unified archive.
+struct CasesConfig {
+  // <year>.yaml files of public holidays and make-up workdays: deadlines count working days.
+  std::string holidays_dir = "deploy/holidays";
+};
+
 struct SessionConfig {
   milliseconds idle_ttl{30 * 60 * 1000};  // a conversation forgets its context after this
 };
@@ -91,6 +97,7 @@ struct Config {
   CenterConfig center;
   NluConfig nlu;
   SessionConfig session;
+  CasesConfig cases;
 };
 
 // Looks up an environment variable; injectable so tests do not touch the process environment.

@@ -11,6 +11,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "bot/apply_flow.hpp"
 #include "bot/replies.hpp"
 
 namespace talentbot::bot {
@@ -101,6 +102,7 @@ class Step {
 
   void click(std::string_view key);
   void message(Turn const& turn, std::string const& offer);
+  bool started_flow() const { return started_flow_; }
 
  private:
   void run(std::string const& intent, Service const& service);
@@ -141,6 +143,7 @@ class Step {
   Knowledge const& kb_;
   config::CenterConfig const& center_;
   Language lang_;
+  bool started_flow_ = false;
 };
 
 void Step::click(std::string_view key) {
@@ -154,6 +157,11 @@ void Step::click(std::string_view key) {
   }
   // svc:<id> answers the question waiting for a service; svc:<id>:<intent> carries its own
   // question, so a click on an old card still does what its button said.
+  if (key.starts_with("apply:")) {  // the confirmation card of an application that has lapsed
+    return text(std::string(tr("这张确认卡已失效（申请未提交）。请重新说“我要申请…”。",
+                               "That confirmation has lapsed (nothing was submitted). Say \"I want to apply for "
+                               "…\" to start again.")));
+  }
   if (key.starts_with("svc:")) {
     auto rest = key.substr(4);
     auto colon = rest.find(':');
@@ -210,9 +218,9 @@ void Step::message(Turn const& turn, std::string const& offer) {
     d_.action = "complaint";
     return text(replies::complaint(p.case_id, center_, lang_));
   }
-  if (intent == "case_status") {
+  if (intent == "case_status") {  // answered from the archive by the responder (case_flow.hpp)
     d_.action = intent;
-    return text(replies::case_status_holding(p.case_id, lang_));
+    return;
   }
   if (is_appointment_intent(intent)) {
     d_.action = intent;
@@ -228,8 +236,9 @@ void Step::run(std::string const& intent, Service const& service) {
   s_.service = service.id;
   s_.pending_intent.clear();
   if (intent == "apply") {
-    d_.action = "apply";
-    return text(replies::apply_holding(&service, lang_));
+    if (s_.flow == apply::kFlow && s_.slots["svc"] == service.id) return;  // already under way: remind() asks
+    started_flow_ = true;
+    return apply::start(d_, service, lang_);
   }
   // Each answer ends with the natural next question, which a plain "好的" / "yes" then accepts.
   s_.last_intent = intent;
@@ -275,7 +284,6 @@ void Step::not_understood(Parse const& p) {
 
 void Step::clarify_service(std::string const& intent, Parse const* p, bool unsure) {
   if (!intent.empty()) s_.pending_intent = intent;
-  if (intent == "apply") d_.action = "apply";
   std::vector<std::string> ids;
   auto add = [&](std::string_view id) {
     if (ids.size() < 3 && kb_.service(id) != nullptr && std::find(ids.begin(), ids.end(), id) == ids.end())
@@ -370,6 +378,8 @@ std::string Session::to_json() const {
   if (!offer.empty()) j["offer"] = offer;
   if (!options.empty()) j["opts"] = options;
   if (misunderstood != 0) j["miss"] = misunderstood;
+  if (!flow.empty()) j["flow"] = flow;
+  if (!slots.empty()) j["slots"] = slots;
   return j.dump();
 }
 
@@ -385,11 +395,17 @@ Session Session::from_json(std::string_view text) {
   s.offer = field<std::string>(j, "offer", "");
   s.options = field<std::vector<std::string>>(j, "opts", {});
   s.misunderstood = field<int>(j, "miss", 0);
+  s.flow = field<std::string>(j, "flow", "");
+  if (auto it = j.find("slots"); it != j.end() && it->is_object() && !s.flow.empty()) {
+    for (auto const& [k, v] : it->items())
+      if (v.is_string()) s.slots[k] = v.get<std::string>();
+  }
   return s;
 }
 
 Decision decide(Session const& session, Turn const& turn, Knowledge const& kb, config::CenterConfig const& center) {
-  Decision d{session, {}, {}};
+  Decision d;
+  d.session = session;
   Session& s = d.session;
   auto lang = resolve_language(session, turn);
   s.language = lang == Language::en ? "en" : "zh";
@@ -403,8 +419,17 @@ Decision decide(Session const& session, Turn const& turn, Knowledge const& kb, c
   if (key.empty()) {
     if (auto i = choice_index(turn.text); i && *i < options.size()) key = options[*i];
   }
+  // An open flow takes its own answers first; a question asked in between is answered and the
+  // flow's question asked again.
+  bool const in_flow = s.flow == apply::kFlow;
+  if (in_flow) {
+    Turn flow_turn = turn;
+    flow_turn.event_key = key;
+    if (apply::step(d, flow_turn, kb, lang)) return d;
+  }
   if (!key.empty()) step.click(key);
   else step.message(turn, offer);
+  if (in_flow && !step.started_flow() && !d.open_case) apply::remind(d, kb, lang);
   return d;
 }
 

@@ -9,6 +9,8 @@
 // What it answers comes from the knowledge base only: policy, eligibility, the complete material
 // checklist in one message (一次性告知, article 7), window and online steps, the responsible
 // department (专员办理, article 9) and the center's contact details exactly as configured.
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +32,8 @@ struct Session {
   std::string offer;           // what a yes/no answers: "human", "anything_else", or an intent to run
   std::vector<std::string> options;  // the keys of the last card, so "2" picks its second button
   int misunderstood = 0;       // consecutive turns not understood; at 2 the bot offers a human
+  std::string flow;            // an open multi-turn flow ("apply"), see apply_flow.hpp
+  std::map<std::string, std::string> slots;  // what the open flow has collected so far
 
   std::string to_json() const;
   // Tolerant: bad JSON gives a fresh session; a field of the wrong type gets its default.
@@ -53,10 +57,22 @@ struct Reply {
   std::string task_tag;  // buttons: a short stable tag ("clarify_service"), made unique by the caller
 };
 
+// A confirmed application, for the responder to open as a case (bot/case_flow.hpp).
+struct CaseRequest {
+  std::string service;
+  std::string name;
+  std::string phone;
+  std::string employer;
+  std::string id_number_masked;  // only for services that need it; never the full number
+
+  friend bool operator==(CaseRequest const&, CaseRequest const&) = default;
+};
+
 struct Decision {
   Session session;
   std::vector<Reply> replies;
-  // "" or the flow to start: "handoff", "complaint", "apply", "case_status", "book_appointment",
+  std::optional<CaseRequest> open_case;
+  // "" or the flow to start: "handoff", "complaint", "case_status", "book_appointment",
   // "reschedule_appointment", "cancel_appointment", "query_appointment".
   std::string action;
 };

@@ -83,7 +83,11 @@ struct Partition {
   unsigned index;
   bool held = true;
   std::deque<storage::StreamEntry> inbox, outbox;
-  std::set<std::string> queued;  // ids in either queue or being handled, so a re-claim adds no twin
+  // Ids queued or being handled, so a re-claim adds no twin. One set per stream: ids are unique
+  // within a stream only, and a reply committed in the same millisecond as its message was
+  // appended gets the message's id in the outbox.
+  std::set<std::string> queued_inbox, queued_outbox;
+  std::set<std::string>& queued(bool inbox) { return inbox ? queued_inbox : queued_outbox; }
   asio::steady_timer inbox_wake, outbox_wake;
   bool busy() const { return !inbox.empty() || !outbox.empty(); }
 };
@@ -154,7 +158,7 @@ void Pipeline::Impl::enqueue(storage::StreamEntry entry) {
   bool const is_inbox = entry.stream.ends_with(":inbox");
   for (auto& [index, p] : held) {
     if (entry.stream != (is_inbox ? keys::inbox(index) : keys::outbox(index))) continue;
-    if (!p->queued.insert(entry.id).second) return;  // already here
+    if (!p->queued(is_inbox).insert(entry.id).second) return;  // already here
     (is_inbox ? p->inbox : p->outbox).push_back(std::move(entry));
     (is_inbox ? p->inbox_wake : p->outbox_wake).cancel();
     return;
@@ -182,7 +186,7 @@ asio::awaitable<void> Pipeline::Impl::claim_into(std::shared_ptr<Partition> p, s
     auto entries = co_await storage::claim_pending(redis, std::move(stream), group, instance_id, min_idle);
     if (!entries) co_return;
     for (auto& e : *entries) {
-      if (p->queued.count(e.id)) continue;
+      if (p->queued(inbox).count(e.id)) continue;
       ++claimed;
       enqueue(std::move(e));
     }
@@ -298,7 +302,7 @@ asio::awaitable<void> Pipeline::Impl::inbox_worker(std::shared_ptr<Partition> p)
       co_await sleep(backoff(2));
     }
     p->inbox.pop_front();
-    p->queued.erase(entry.id);
+    p->queued_inbox.erase(entry.id);
     ++handled;
   }
 }
@@ -353,7 +357,7 @@ asio::awaitable<void> Pipeline::Impl::outbox_worker(std::shared_ptr<Partition> p
       note(LogLevel::error, "outbox.dead_letter", p->index, "detail", outcome.detail);
     }
     p->outbox.pop_front();
-    p->queued.erase(entry.id);
+    p->queued_outbox.erase(entry.id);
   }
 }
 

@@ -152,18 +152,18 @@ std::string in_person(Service const& s, Language lang) {
       pick(lang, "不需要，用人单位或本人提交材料即可", "no, the employer or you can hand in the materials"));
 }
 
+void add_follow_up(std::vector<std::string>& lines, std::string_view follow_up) {
+  if (!follow_up.empty()) lines.emplace_back(follow_up);
+}
+
+}  // namespace
+
 std::string department_name(Knowledge const& kb, Service const& s, Language lang) {
   auto const* d = kb.department(s.department);
   return d ? std::string(text_of(d->name, lang)) : s.department;
 }
 
 std::string name_of(Service const& s, Language lang) { return std::string(text_of(s.name, lang)); }
-
-void add_follow_up(std::vector<std::string>& lines, std::string_view follow_up) {
-  if (!follow_up.empty()) lines.emplace_back(follow_up);
-}
-
-}  // namespace
 
 std::string join(std::vector<std::string> const& parts, std::string_view sep) {
   std::string out;

@@ -23,6 +23,10 @@ std::string fill_center(std::string_view text, config::CenterConfig const& cente
 std::vector<std::string> pack_lines(std::vector<std::string> const& lines, std::string_view continued_header,
                                     std::size_t limit = wecom::kMaxContentBytes);
 
+// The service's full name, and the name of the department responsible for it.
+std::string name_of(intents::Service const& service, Language lang);
+std::string department_name(intents::Knowledge const& kb, intents::Service const& service, Language lang);
+
 // "人才落户" / "Household registration": the name without its parenthetical, for buttons.
 std::string short_name(intents::Service const& service, Language lang);
 // "《…实施办法（试行）》（平人才〔2018〕3号）第四条（六）" / "Article 4(6) of …".

@@ -13,10 +13,6 @@ namespace {
 using intents::Knowledge;
 using intents::Service;
 
-std::string name_of(Service const& s, Language lang) {
-  return lang == Language::en && !s.name.en.empty() ? s.name.en : s.name.zh;
-}
-
 }  // namespace
 
 std::string greeting(Language lang) {

@@ -4,6 +4,7 @@
 
 #include "adapters/wecom/message.hpp"
 #include "adapters/wecom/outbound.hpp"
+#include "bot/case_flow.hpp"
 #include "bot/dialogue.hpp"
 #include "bot/understanding.hpp"
 #include "intents/nlu.hpp"
@@ -31,6 +32,7 @@ std::string to_payload(Reply const& reply, std::string const& user, std::int64_t
                                                 card_task_id(reply.task_tag, partition, entry_id, index), reply.buttons);
       break;
   }
+  request.body = wecom::with_reply_identity(request.body, card_task_id("r", partition, entry_id, index));
   return wecom::to_outbox(request);
 }
 
@@ -86,6 +88,11 @@ void escalate_complaint(Handled& handled, wecom::InboundMessage const& m, Decisi
   log.info("complaint.escalated", {{"user", mask_user(m.user)}, {"department", department_name}});
 }
 
+// A stored message's identity for idempotent work: stable when the message is handled again.
+std::string request_key(unsigned partition, std::string const& entry_id) {
+  return "p" + std::to_string(partition) + ":" + entry_id;
+}
+
 void log_not_ready(Logger const& log) {
   log.error("dialogue.no_model", {{"action", "message kept for retry"}});
 }
@@ -109,9 +116,9 @@ std::string card_task_id(std::string const& tag, unsigned partition, std::string
 }
 
 Responder dialogue_responder(config::Config const& config, Understanding const& understanding,
-                             storage::RedisClient& redis, Logger& log) {
-  return [&config, &understanding, &redis, &log](std::string const& payload,
-                                                 std::string const& entry_id) -> asio::awaitable<Handled> {
+                             WorkingCalendar const& calendar, storage::RedisClient& redis, Logger& log) {
+  return [&config, &understanding, &calendar, &redis, &log](std::string const& payload,
+                                                            std::string const& entry_id) -> asio::awaitable<Handled> {
     Handled handled;
     auto message = wecom::from_json(payload);
     if (!message) co_return handled;  // unreadable entries are dropped by the pipeline's log
@@ -131,8 +138,23 @@ Responder dialogue_responder(config::Config const& config, Understanding const& 
     Session const session = stored->type == storage::Reply::Type::string ? Session::from_json(stored->str) : Session{};
 
     Turn const turn = make_turn(*message, *nlu);
-    Decision const decision = decide(session, turn, nlu->knowledge(), config.center);
+    Decision decision = decide(session, turn, nlu->knowledge(), config.center);
     log_decided(log, *message, turn, decision);
+
+    // The flows that read or write the archive answer after the dialogue's own replies.
+    CaseDesk const desk{&redis, &nlu->knowledge(), &calendar, &log};
+    auto const lang = decision.session.language == "en" ? intents::Language::en : intents::Language::zh;
+    std::optional<std::vector<Reply>> more;
+    if (decision.open_case) {
+      more = co_await open_case(desk, *decision.open_case, message->user, lang, message->created_at,
+                                request_key(partition, entry_id));
+      if (!more) handled.retry = true;
+    } else if (decision.action == "case_status") {
+      more = co_await case_progress(desk, message->user, turn.parse.case_id, lang, message->created_at);
+      if (!more) handled.retry = true;
+    }
+    if (handled.retry) co_return handled;  // Redis is away: the message waits in the inbox
+    if (more) decision.replies.insert(decision.replies.end(), more->begin(), more->end());
 
     for (std::size_t i = 0; i < decision.replies.size(); ++i)
       handled.replies.push_back(

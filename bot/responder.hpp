@@ -13,6 +13,7 @@ class RedisClient;
 namespace talentbot::bot {
 
 class Understanding;
+class WorkingCalendar;
 
 // A card's task_id must be unique per app and the same when a message is handled again after a
 // crash (the resend must be byte-identical), so it derives from the inbox entry. Entry ids are
@@ -20,8 +21,8 @@ class Understanding;
 // millisecond), so the partition is part of it. At most 128 characters of [A-Za-z0-9_-@].
 std::string card_task_id(std::string const& tag, unsigned partition, std::string const& entry_id, std::size_t index);
 
-// `config` and `understanding` must outlive the responder.
+// `config`, `understanding` and `calendar` must outlive the responder.
 Responder dialogue_responder(config::Config const& config, Understanding const& understanding,
-                             storage::RedisClient& redis, Logger& log);
+                             WorkingCalendar const& calendar, storage::RedisClient& redis, Logger& log);
 
 }  // namespace talentbot::bot

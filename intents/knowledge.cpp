@@ -161,7 +161,8 @@ Service load_service(const Source& src, const std::map<std::string, std::size_t,
   const YAML::Node& node = src.root();
   src.expect_map(node, "service",
                  {"id", "department", "policy_basis", "name", "aliases", "summary", "eligibility",
-                  "materials", "steps", "in_person", "time_limit"});
+                  "materials", "steps", "in_person", "time_limit"},
+                 {"id_number"});
   Service s;
   s.id = src.text(node, "id");
   if (std::find(kServiceIds.begin(), kServiceIds.end(), s.id) == kServiceIds.end()) {
@@ -197,6 +198,7 @@ Service load_service(const Source& src, const std::map<std::string, std::size_t,
   s.steps.online = src.bilingual_list(steps["online"], "steps.online", false);
 
   s.in_person = src.boolean(node, "in_person");
+  if (node["id_number"]) s.id_number = src.boolean(node, "id_number");
   const YAML::Node limit = node["time_limit"];
   src.expect_map(limit, "time_limit", {"working_days", "review"});
   s.time_limit.working_days = src.integer(limit, "working_days", 1, 365);

@@ -70,6 +70,9 @@ struct Service {
     BilingualList online;
   } steps;
   bool in_person = false;
+  // Optional `id_number: true`: an application needs the resident ID number up front (the case
+  // keeps it masked); the others take the talent's name, phone and employer only.
+  bool id_number = false;
   struct TimeLimit {
     int working_days = 0;
     bool review = false;

@@ -24,6 +24,15 @@ std::string dump(json const& j) { return j.dump(-1, ' ', false, json::error_hand
 
 }  // namespace
 
+std::string with_reply_identity(std::string_view request_json, std::string_view reply_id) {
+  auto j = json::parse(request_json, nullptr, false);
+  if (!j.is_object() || !j.contains("duplicate_check_interval")) return std::string(request_json);
+  std::uint32_t h = 2166136261u;  // FNV-1a: the same in every instance and release
+  for (unsigned char c : reply_id) h = (h ^ c) * 16777619u;
+  j["duplicate_check_interval"] = kDuplicateCheckSeconds + static_cast<int>(h % kDuplicateCheckSeconds);
+  return dump(j);
+}
+
 std::string truncate_utf8(std::string_view text, std::size_t max_bytes) {
   if (text.size() <= max_bytes) return std::string(text);
   std::size_t cut = max_bytes;

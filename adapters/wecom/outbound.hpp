@@ -44,6 +44,13 @@ std::string update_card_buttons(std::vector<std::string> const& users, std::int6
                                 std::string_view response_code, std::string_view replace_name);
 std::string webhook_text(std::string_view content, std::vector<std::string> const& mentioned);
 
+// WeCom's duplicate check compares whole requests, so two answers with the same text to one
+// talent within the window (the same question asked twice, an application started again) would
+// be delivered once. Each reply gets its own window length in [kDuplicateCheckSeconds,
+// 2 × kDuplicateCheckSeconds), derived from `reply_id` (stable across re-handling): a resend of
+// one reply stays byte-identical, while distinct replies differ (1 in 1,800 may still collide).
+std::string with_reply_identity(std::string_view request_json, std::string_view reply_id);
+
 // The outbox entry form: {"api": "...", "user": "...", "body": {...}} and back.
 std::string to_outbox(OutboundRequest const& request);
 boost::system::result<OutboundRequest> from_outbox(std::string_view payload);

@@ -164,6 +164,22 @@ TEST(ApiClassify, MapsTheDocumentedErrorCodes) {
   EXPECT_NE(classify(200, 45009, "api freq out of limit").detail.find("errcode=45009"), std::string::npos);
 }
 
+TEST(OutboundPayloads, EachReplyGetsItsOwnStableDuplicateWindow) {
+  auto const request = text_message("talent1", 1000002, "您的申请已提交");
+  auto const first = with_reply_identity(request, "r_p3_1700000000000-0_0");
+  auto const again = with_reply_identity(request, "r_p3_1700000000000-0_0");
+  auto const other = with_reply_identity(request, "r_p3_1700000000500-0_0");
+  EXPECT_EQ(first, again);  // a resend of one reply is byte-identical
+  EXPECT_NE(first, other);  // the same text answering another message is another request
+  for (auto const& r : {first, other}) {
+    auto const window = json::parse(r)["duplicate_check_interval"].get<int>();
+    EXPECT_GE(window, kDuplicateCheckSeconds);
+    EXPECT_LT(window, 2 * kDuplicateCheckSeconds);
+    EXPECT_LE(window, 4 * 3600);  // WeCom's maximum
+  }
+  EXPECT_EQ(json::parse(first)["text"]["content"], "您的申请已提交");
+}
+
 TEST(OutboundPayloads, CarryTheDuplicateCheckAndRoundTripThroughTheOutbox) {
   auto body = json::parse(text_message("talent1", 1000002, "你好"));
   EXPECT_EQ(body["touser"], "talent1");

@@ -121,6 +121,26 @@ TEST_F(PipelineTest, EveryMessageIsAnsweredOnceAndInOrderPerUser) {
   pipeline.stop();
 }
 
+// Stream ids are unique within one stream only: a reply committed in the millisecond its message
+// was appended gets the same id in the outbox, and must still be sent at once (not a lease later).
+TEST_F(PipelineTest, AReplyWithItsMessagesIdIsSentAtOnce) {
+  cfg.lease = 10s;
+  Responder same_id = [this](std::string const&, std::string const& entry_id) -> asio::awaitable<Handled> {
+    auto const p = storage::keys::partition_of("talent1", cfg.partitions);
+    auto added = co_await redis.command(storage::args("XADD", storage::keys::outbox(p), entry_id, "m", "twin"));
+    EXPECT_TRUE(added && !added->is_error()) << (added ? added->str : "");
+    co_return Handled{};
+  };
+  Pipeline pipeline(ioc.get_executor(), redis, options, cfg, same_id, recording_sender(), log);
+  pipeline.start();
+  test::run_for(ioc, [&]() -> asio::awaitable<void> {
+    co_await accept("talent1", 0);
+    EXPECT_TRUE(co_await wait_sent(1, 3s));
+  }(), 15s);
+  EXPECT_EQ(sent, std::vector<std::string>{"twin"});
+  pipeline.stop();
+}
+
 TEST_F(PipelineTest, RetriesThenSendsAndDeadLettersWhatKeepsFailing) {
   failures["reply:talent1|0"] = 2;   // two 45009s, then it goes through
   failures["reply:talent1|1"] = 10;  // never: dead-lettered after max_attempts

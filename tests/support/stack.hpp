@@ -27,6 +27,7 @@ class Stack {
   std::uint16_t sim_port() const { return sim_port_; }
   PrivateRedis& redis() { return redis_; }
   ChildProcess& bot() { return *bot_; }
+  ChildProcess& sim() { return *sim_; }
 
   void kill_bot();     // SIGKILL, no goodbye
   void restart_bot();  // same port, same Redis
