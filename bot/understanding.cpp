@@ -1,28 +1,15 @@
 #include "bot/understanding.hpp"
 
 #include <chrono>
-#include <filesystem>
 
+#include "bot/paths.hpp"
 #include "intents/nlu.hpp"
 
 namespace talentbot::bot {
 
-namespace {
-
-// Relative paths are read from the working directory, else from the source tree the binary was
-// built from, so the server started from anywhere in a checkout finds its data.
-std::string locate(std::string const& path) {
-  std::filesystem::path const p(path);
-  if (p.is_absolute() || std::filesystem::exists(p)) return path;
-  auto const in_tree = std::filesystem::path(TALENTBOT_SOURCE_DIR) / p;
-  return std::filesystem::exists(in_tree) ? in_tree.string() : path;
-}
-
-}  // namespace
-
 Understanding::Understanding(config::NluConfig config, Logger& log) : config_(std::move(config)), log_(log) {
-  config_.knowledge_dir = locate(config_.knowledge_dir);
-  config_.training_file = locate(config_.training_file);
+  config_.knowledge_dir = locate_data(config_.knowledge_dir);
+  config_.training_file = locate_data(config_.training_file);
 }
 
 bool Understanding::load() {
