@@ -17,13 +17,17 @@
 
 #include "adapters/http_client.hpp"
 #include "adapters/wecom/api_client.hpp"
+#include "bot/calendar.hpp"
+#include "bot/center_api.hpp"
 #include "bot/health.hpp"
 #include "bot/http.hpp"
 #include "bot/metrics.hpp"
+#include "bot/paths.hpp"
 #include "bot/pipeline.hpp"
 #include "bot/responder.hpp"
 #include "bot/understanding.hpp"
 #include "bot/wecom_channel.hpp"
+#include "intents/nlu.hpp"
 #include "storage/embedded_redis.hpp"
 #include "storage/redis.hpp"
 
@@ -39,6 +43,35 @@ storage::RedisOptions redis_options(config::RedisConfig const& cfg, std::string 
   o.default_policy.timeout = cfg.command_timeout;
   o.reconnect_max = cfg.reconnect_max;
   return o;
+}
+
+// The center API counts deadlines in working days, so it needs the holiday calendar; a broken
+// calendar file stops the start (with file and line) rather than skewing every report.
+bool add_center_api(Router& router, config::Config const& config, storage::RedisClient& redis,
+                    Understanding const& understanding, Logger& log) {
+  std::shared_ptr<WorkingCalendar const> calendar;
+  if (config.api.tokens.empty()) {
+    log.info("api.disabled", {{"hint", "set api.tokens to serve /api/v1/"}});
+  } else {
+    try {
+      calendar = std::make_shared<WorkingCalendar const>(WorkingCalendar::load(locate_data(config.calendar.holidays_dir)));
+    } catch (CalendarError const& e) {
+      log.error("startup.failed", {{"reason", e.what()}});
+      return false;
+    }
+    auto const year = local_date(std::chrono::duration_cast<std::chrono::seconds>(
+                                     std::chrono::system_clock::now().time_since_epoch()).count()).year();
+    if (!calendar->covers(year))
+      log.warn("calendar.year_missing", {{"year", static_cast<int>(year)}, {"dir", config.calendar.holidays_dir},
+                                         {"effect", "weekends only: holidays count as working days"}});
+    log.info("api.enabled", {{"tokens", config.api.tokens.size()}});
+  }
+  auto knowledge = [&understanding]() -> std::shared_ptr<intents::Knowledge const> {
+    auto nlu = understanding.current();
+    return nlu ? nlu->shared_knowledge() : nullptr;
+  };
+  add_center_api_routes(router, config.api, CenterApiContext{redis, knowledge, calendar, log, {}});
+  return true;
 }
 
 }  // namespace
@@ -74,6 +107,8 @@ int run_server(config::Config const& config, Logger& log) {
   Router router(metrics);
   add_health_routes(router, redis, metrics);
   add_process_metrics(metrics, redis);
+
+  if (!add_center_api(router, config, redis, understanding, log)) return 1;
 
   std::unique_ptr<WecomChannel> channel;
   try {
