@@ -498,4 +498,19 @@ std::string percent_decode(std::string_view s, bool plus_as_space) {
   return out;
 }
 
+std::map<std::string, std::string, std::less<>> parse_query(std::string_view query) {
+  std::map<std::string, std::string, std::less<>> out;
+  while (!query.empty()) {
+    auto const amp = query.find('&');
+    auto const pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    if (pair.empty()) continue;
+    auto const eq = pair.find('=');
+    auto key = percent_decode(pair.substr(0, eq), true);
+    auto value = eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1), true);
+    out.emplace(std::move(key), std::move(value));
+  }
+  return out;
+}
+
 }  // namespace talentbot::net

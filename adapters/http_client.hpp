@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -66,6 +67,10 @@ boost::system::result<Url> parse_url(std::string_view url);
 // %XX escapes decoded; with plus_as_space, '+' is a space too (HTML form encoding). WeCom's
 // echostr is base64, so the callback route keeps '+' as it is.
 std::string percent_decode(std::string_view text, bool plus_as_space = false);
+
+// A query string's decoded key=value pairs (percent-escapes and '+' undone); the first of
+// repeated keys wins.
+std::map<std::string, std::string, std::less<>> parse_query(std::string_view query);
 
 // 127.0.0.0/8, ::1 and "localhost": the only hosts plain http:// may reach.
 bool is_loopback_host(std::string_view host);

@@ -18,13 +18,16 @@
 #include "adapters/http_client.hpp"
 #include "adapters/wecom/api_client.hpp"
 #include "bot/calendar.hpp"
+#include "bot/center_api.hpp"
 #include "bot/health.hpp"
 #include "bot/http.hpp"
 #include "bot/metrics.hpp"
+#include "bot/paths.hpp"
 #include "bot/pipeline.hpp"
 #include "bot/responder.hpp"
 #include "bot/understanding.hpp"
 #include "bot/wecom_channel.hpp"
+#include "intents/nlu.hpp"
 #include "storage/embedded_redis.hpp"
 #include "storage/redis.hpp"
 
@@ -40,6 +43,36 @@ storage::RedisOptions redis_options(config::RedisConfig const& cfg, std::string 
   o.default_policy.timeout = cfg.command_timeout;
   o.reconnect_max = cfg.reconnect_max;
   return o;
+}
+
+// Case deadlines, the API and the report count working days, so everything needs the holiday
+// calendar; a broken calendar file stops the start (with file and line) rather than skewing every
+// deadline. A missing current year is only warned about: weekends still count.
+std::shared_ptr<WorkingCalendar const> load_calendar(config::CalendarConfig const& config, Logger& log) {
+  std::shared_ptr<WorkingCalendar const> calendar;
+  try {
+    calendar = std::make_shared<WorkingCalendar const>(WorkingCalendar::load(locate_data(config.holidays_dir)));
+  } catch (CalendarError const& e) {
+    log.error("startup.failed", {{"reason", e.what()}});
+    return nullptr;
+  }
+  auto const year = local_date(std::chrono::duration_cast<std::chrono::seconds>(
+                                   std::chrono::system_clock::now().time_since_epoch()).count()).year();
+  if (!calendar->covers(year))
+    log.warn("calendar.year_missing", {{"year", static_cast<int>(year)}, {"dir", config.holidays_dir},
+                                       {"effect", "weekends only: holidays count as working days"}});
+  return calendar;
+}
+
+void add_center_api(Router& router, config::Config const& config, storage::RedisClient& redis,
+                    Understanding const& understanding, std::shared_ptr<WorkingCalendar const> calendar, Logger& log) {
+  if (config.api.tokens.empty()) log.info("api.disabled", {{"hint", "set api.tokens to serve /api/v1/"}});
+  else log.info("api.enabled", {{"tokens", config.api.tokens.size()}});
+  auto knowledge = [&understanding]() -> std::shared_ptr<intents::Knowledge const> {
+    auto nlu = understanding.current();
+    return nlu ? nlu->shared_knowledge() : nullptr;
+  };
+  add_center_api_routes(router, config.api, CenterApiContext{redis, knowledge, std::move(calendar), log, {}});
 }
 
 }  // namespace
@@ -70,20 +103,15 @@ int run_server(config::Config const& config, Logger& log) {
   // answered, so a broken knowledge base stops the start with the file and line at fault.
   Understanding understanding(config.nlu, log);
   if (!understanding.load()) return 1;
-  // Case deadlines count working days: a broken holiday file stops the start with its line.
-  WorkingCalendar calendar;
-  try {
-    calendar = WorkingCalendar::load(locate_data(config.cases.holidays_dir));
-  } catch (std::exception const& e) {
-    log.error("startup.failed", {{"reason", e.what()}});
-    return 1;
-  }
-  log.info("calendar.loaded", {{"years", calendar.years().size()}, {"review", calendar.needs_review() ? "true" : "false"}});
+  auto const calendar = load_calendar(config.calendar, log);
+  if (!calendar) return 1;
 
   Metrics metrics;
   Router router(metrics);
   add_health_routes(router, redis, metrics);
   add_process_metrics(metrics, redis);
+
+  add_center_api(router, config, redis, understanding, calendar, log);
 
   std::unique_ptr<WecomChannel> channel;
   try {
@@ -104,7 +132,7 @@ int run_server(config::Config const& config, Logger& log) {
   api_settings.webhook_key = config.wecom.webhook_key;
   wecom::ApiClient api(http, redis, api_settings, log);
   Pipeline pipeline(ioc.get_executor(), redis, redis_options(config.redis, redis_url), config.queue,
-                    dialogue_responder(config, understanding, calendar, redis, log), WecomChannel::sender(api), log);
+                    dialogue_responder(config, understanding, *calendar, redis, log), WecomChannel::sender(api), log);
   add_pipeline_metrics(metrics, pipeline);
   if (config.queue.workers) pipeline.start();
 

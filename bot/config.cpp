@@ -267,16 +267,18 @@ Field const kFields[] = {
        return {};
      },
      [](Config const& c) { return c.nlu.training_file; }},
-    {"cases", "holidays_dir", false, false,
-     [](Config& c, std::string const& s) -> Error {
-       if (s.empty()) return std::string("must not be empty");
-       c.cases.holidays_dir = s;
-       return {};
-     },
-     [](Config const& c) { return c.cases.holidays_dir; }},
     {"session", "idle_ttl", false, false,
      [](Config& c, std::string const& s) { return parse_duration(s, c.session.idle_ttl); },
      [](Config const& c) { return show_ms(c.session.idle_ttl); }},
+    {"calendar", "holidays_dir", false, false,
+     [](Config& c, std::string const& s) -> Error {
+       if (s.empty()) return std::string("must not be empty");
+       c.calendar.holidays_dir = s;
+       return {};
+     },
+     [](Config const& c) { return c.calendar.holidays_dir; }},
+    {"api", "tokens", false, true,
+     [](Config& c, std::string const& s) { return parse_api_tokens(s, c.api.tokens); }, nullptr},
 };
 
 std::string env_name(Field const& f) {
@@ -310,7 +312,7 @@ EnvLookup process_env() {
   };
 }
 
-LoadResult load(std::string const& path, EnvLookup const& env) {
+LoadResult load(std::string const& path, EnvLookup const& env, bool check_required) {
   LoadResult result;
   Config config;
   std::map<Field const*, bool> set;
@@ -368,7 +370,7 @@ LoadResult load(std::string const& path, EnvLookup const& env) {
   }
 
   for (auto const& field : kFields) {
-    if (field.required && !set[&field])
+    if (check_required && field.required && !set[&field])
       result.errors.push_back((path.empty() ? std::string("config") : path) + ": missing required key '" +
                               dotted(field) + "' (or set " + env_name(field) + ")");
   }

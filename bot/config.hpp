@@ -78,14 +78,26 @@ struct NluConfig {
   std::string training_file = "tests/nlu/train.tsv";
 };
 
-// The unified archive.
-struct CasesConfig {
-  // <year>.yaml files of public holidays and make-up workdays: deadlines count working days.
+struct SessionConfig {
+  milliseconds idle_ttl{30 * 60 * 1000};  // a conversation forgets its context after this
+};
+
+// The working-day calendar (public holidays and make-up workdays, one YAML file per year).
+struct CalendarConfig {
   std::string holidays_dir = "deploy/holidays";
 };
 
-struct SessionConfig {
-  milliseconds idle_ttl{30 * 60 * 1000};  // a conversation forgets its context after this
+// A bearer token of the center API. `write` tokens may also change a case's status; read-only
+// ones (auditors, the report job) may only look.
+struct ApiToken {
+  std::string name;    // shown in logs and history entries, never the secret
+  std::string secret;  // never logged, echoed or listed
+  bool write = true;
+};
+
+// The center API (/api/v1/): off while no token is configured.
+struct ApiConfig {
+  std::vector<ApiToken> tokens;
 };
 
 struct Config {
@@ -97,7 +109,8 @@ struct Config {
   CenterConfig center;
   NluConfig nlu;
   SessionConfig session;
-  CasesConfig cases;
+  CalendarConfig calendar;
+  ApiConfig api;
 };
 
 // Looks up an environment variable; injectable so tests do not touch the process environment.
@@ -109,8 +122,13 @@ struct LoadResult {
   std::vector<std::string> errors;  // one line each, naming the file, line and key
 };
 
-// `path` may be empty: defaults plus environment only.
-LoadResult load(std::string const& path, EnvLookup const& env = process_env());
+// `path` may be empty: defaults plus environment only. Tools that talk only to Redis (the
+// report) pass `check_required = false`: they need no WeCom credentials.
+LoadResult load(std::string const& path, EnvLookup const& env = process_env(), bool check_required = true);
+
+// `name=TOKEN[:read|:write],...` (see deploy/talentbot.example.yaml). Empty text: no tokens.
+// The error never contains a token.
+std::optional<std::string> parse_api_tokens(std::string const& text, std::vector<ApiToken>& out);
 
 // Every key with its documentation default, for `--print-config` style listings and tests;
 // secret values are never rendered.

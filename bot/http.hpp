@@ -51,9 +51,14 @@ struct HttpResponse {
 
 using Handler = std::function<boost::asio::awaitable<HttpResponse>(HttpRequest&)>;
 
+// The `index`-th segment of a path ("/api/v1/cases/GC…" → 3 is "GC…"), or empty.
+std::string_view path_segment(std::string_view path, std::size_t index);
+
 class Router {
  public:
   explicit Router(Metrics& metrics);
+  // `path` is exact, or a pattern whose `{name}` segments match any one segment
+  // ("/api/v1/cases/{id}"); the pattern, not the path, is the metrics label.
   void add(std::string method, std::string path, Handler handler);
 
   struct Match {

@@ -9,6 +9,8 @@
 
 #include "bot/app.hpp"
 #include "bot/config.hpp"
+#include "bot/paths.hpp"
+#include "bot/report_cli.hpp"
 #include "intents/cli.hpp"
 
 namespace {
@@ -21,6 +23,9 @@ constexpr char kUsage[] =
     "                                   one JSON line of intent and entities per input line\n"
     "  talentbot nlu-eval FILE [--floors FILE] [--knowledge DIR] [--training FILE]\n"
     "                                   accuracy report of a labelled TSV (exit 1 below floors)\n"
+    "  talentbot report [--from yyyy-mm-dd] [--to yyyy-mm-dd] [--format json|csv] [--config FILE]\n"
+    "                                   the department report (default: this half year), read from\n"
+    "                                   the server's Redis (redis.url)\n"
     "  talentbot --version\n";
 
 int load_or_report(std::string const& path, talentbot::config::Config& out) {
@@ -33,19 +38,11 @@ int load_or_report(std::string const& path, talentbot::config::Config& out) {
   return 0;
 }
 
-// Data files are found relative to the working directory, else in the source tree the binary
-// was built from, so `build/bot/talentbot nlu` works from anywhere in a checkout.
-std::filesystem::path data_path(std::string_view relative) {
-  std::filesystem::path const here(relative);
-  if (std::filesystem::exists(here)) return here;
-  return std::filesystem::path(TALENTBOT_SOURCE_DIR) / here;
-}
-
 struct NluArgs {
   std::string now;
   std::string test_file;
-  std::filesystem::path knowledge = data_path(talentbot::intents::kDefaultKnowledgeDir);
-  std::filesystem::path training = data_path(talentbot::intents::kDefaultTrainingTsv);
+  std::filesystem::path knowledge = talentbot::bot::locate_data(std::string(talentbot::intents::kDefaultKnowledgeDir));
+  std::filesystem::path training = talentbot::bot::locate_data(std::string(talentbot::intents::kDefaultTrainingTsv));
   std::filesystem::path floors;
   bool ok = true;
 };
@@ -92,6 +89,7 @@ int main(int argc, char* argv[]) {
     std::cout << "config ok: " << argv[2] << '\n' << config::describe(cfg);
     return 0;
   }
+  if (cmd == "report") return bot::run_report_command(argc, argv, std::cout, std::cerr);
   if (cmd == "nlu" || cmd == "nlu-eval") {
     bool const eval = cmd == "nlu-eval";
     auto a = parse_nlu_args(argc, argv, eval);

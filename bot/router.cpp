@@ -1,5 +1,7 @@
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "bot/http.hpp"
 #include "bot/metrics.hpp"
 
@@ -20,6 +22,37 @@ HttpResponse HttpResponse::error(unsigned status, std::string_view message) {
   return r;
 }
 
+namespace {
+
+// A `{name}` segment of a pattern matches one non-empty segment of the path; everything else must
+// be equal. Handlers read their parameters from the path themselves (path_segment).
+bool path_matches(std::string_view pattern, std::string_view path) {
+  if (pattern.find('{') == std::string_view::npos) return pattern == path;
+  while (!pattern.empty() && !path.empty()) {
+    auto const p_end = std::min(pattern.find('/', 1), pattern.size());
+    auto const s_end = std::min(path.find('/', 1), path.size());
+    auto const want = pattern.substr(0, p_end);
+    auto const got = path.substr(0, s_end);
+    bool const param = want.size() > 3 && want.substr(0, 2) == "/{" && want.back() == '}';
+    if (param ? got.size() < 2 : want != got) return false;
+    pattern.remove_prefix(p_end);
+    path.remove_prefix(s_end);
+  }
+  return pattern.empty() && path.empty();
+}
+
+}  // namespace
+
+std::string_view path_segment(std::string_view path, std::size_t index) {
+  if (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  for (std::size_t i = 0; i < index; ++i) {
+    auto const slash = path.find('/');
+    if (slash == std::string_view::npos) return {};
+    path.remove_prefix(slash + 1);
+  }
+  return path.substr(0, path.find('/'));
+}
+
 Router::Router(Metrics& metrics) : metrics_(metrics), unmatched_id_(metrics.register_route("unmatched")) {}
 
 void Router::add(std::string method, std::string path, Handler handler) {
@@ -35,7 +68,7 @@ void Router::add(std::string method, std::string path, Handler handler) {
 Router::Match Router::match(std::string_view method, std::string_view path) const {
   Match m;
   for (auto const& route : routes_) {
-    if (route.path != path) continue;
+    if (!path_matches(route.path, path)) continue;
     m.route_id = route.route_id;
     for (auto const& [verb, handler] : route.methods) {
       if (verb == method || (method == "HEAD" && verb == "GET")) {

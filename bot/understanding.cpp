@@ -1,18 +1,11 @@
 #include "bot/understanding.hpp"
 
 #include <chrono>
-#include <filesystem>
 
+#include "bot/paths.hpp"
 #include "intents/nlu.hpp"
 
 namespace talentbot::bot {
-
-std::string locate_data(std::string const& path) {
-  std::filesystem::path const p(path);
-  if (p.is_absolute() || std::filesystem::exists(p)) return path;
-  auto const in_tree = std::filesystem::path(TALENTBOT_SOURCE_DIR) / p;
-  return std::filesystem::exists(in_tree) ? in_tree.string() : path;
-}
 
 Understanding::Understanding(config::NluConfig config, Logger& log) : config_(std::move(config)), log_(log) {
   config_.knowledge_dir = locate_data(config_.knowledge_dir);

@@ -14,10 +14,6 @@ class Nlu;
 
 namespace talentbot::bot {
 
-// Relative data paths are read from the working directory, else from the source tree the binary
-// was built from, so the server started from anywhere in a checkout finds its data.
-std::string locate_data(std::string const& path);
-
 class Understanding {
  public:
   Understanding(config::NluConfig config, Logger& log);

@@ -34,6 +34,8 @@ inline std::string session(unsigned partition, std::string_view user) {
 inline std::string complaint(unsigned partition, std::string_view entry_id) {
   return "tb:{p" + std::to_string(partition) + "}:complaint:" + std::string(entry_id);
 }
+// Every partition's complaints, for SCAN ... MATCH (the report reads them all).
+inline std::string complaint_pattern() { return "tb:{p*}:complaint:*"; }
 // Who works a partition now (value: instance id, with a lease).
 inline std::string partition_lease(unsigned partition) { return "tb:{p" + std::to_string(partition) + "}:lease"; }
 // WeCom retries a callback it got no 200 for: the message id is remembered for a day.

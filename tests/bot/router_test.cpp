@@ -52,3 +52,25 @@ TEST(Router, RoutesShareOneMetricsSeriesPerPath) {
 
 }  // namespace
 }  // namespace talentbot::bot
+
+namespace talentbot::bot {
+namespace {
+
+TEST(Router, PatternSegmentsMatchOneNonEmptySegment) {
+  Metrics metrics;
+  Router router(metrics);
+  router.add("GET", "/api/v1/cases/{id}", ok);
+  router.add("POST", "/api/v1/cases/{id}/status", ok);
+  EXPECT_NE(router.match("GET", "/api/v1/cases/GC20261124-0007").handler, nullptr);
+  EXPECT_NE(router.match("POST", "/api/v1/cases/GC20261124-0007/status").handler, nullptr);
+  EXPECT_EQ(router.match("GET", "/api/v1/cases/").status, 404u);
+  EXPECT_EQ(router.match("GET", "/api/v1/cases").status, 404u);
+  EXPECT_EQ(router.match("GET", "/api/v1/cases/a/b").status, 404u);
+  EXPECT_EQ(router.match("GET", "/api/v1/cases/a/status").status, 405u);
+  EXPECT_EQ(router.match("GET", "/api/v1/cases/a").route_id, router.match("GET", "/api/v1/cases/b").route_id);
+  EXPECT_EQ(path_segment("/api/v1/cases/GC20261124-0007/status", 3), "GC20261124-0007");
+  EXPECT_EQ(path_segment("/api/v1/cases", 3), "");
+}
+
+}  // namespace
+}  // namespace talentbot::bot
