@@ -34,9 +34,7 @@ std::string show_ms(milliseconds v);
 // 90 → "90m", 120 → "2h", 1440 → "24h": the form the example file uses.
 std::string show_minutes(std::chrono::minutes v);
 
-}  // namespace talentbot::config::detail
-
-namespace talentbot::config::detail {
 // The rule across keys of the `appointments` section, checked after the environment overrides.
 Error check_appointments(AppointmentsConfig const& a);
+
 }  // namespace talentbot::config::detail
