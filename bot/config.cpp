@@ -5,18 +5,27 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <cstdlib>
 #include <map>
 #include <sstream>
 
 #include "adapters/http_client.hpp"
+#include "bot/config_values.hpp"
 #include "storage/redis.hpp"
 
 namespace talentbot::config {
 namespace {
 
-using Error = std::optional<std::string>;
+using detail::Error;
+using detail::parse_bool;
+using detail::parse_duration;
+using detail::parse_int;
+using detail::parse_minutes;
+using detail::parse_size;
+using detail::show_minutes;
+using detail::show_ms;
+using std::chrono::hours;
+using std::chrono::minutes;
 using Apply = Error (*)(Config&, std::string const&);
 
 struct Field {
@@ -27,52 +36,6 @@ struct Field {
   Apply apply;
   std::string (*show)(Config const&);
 };
-
-template <class Int>
-Error parse_int(std::string const& s, Int& out, long long lo, long long hi) {
-  long long v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc{} || p != s.data() + s.size()) return "expected an integer, got '" + s + "'";
-  if (v < lo || v > hi) return "must be between " + std::to_string(lo) + " and " + std::to_string(hi);
-  out = static_cast<Int>(v);
-  return {};
-}
-
-Error parse_duration(std::string const& s, milliseconds& out) {
-  std::size_t i = 0;
-  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
-  long long n = 0;
-  auto const unit = s.substr(i);
-  if (i == 0 || std::from_chars(s.data(), s.data() + i, n).ec != std::errc{})
-    return "expected a duration like 500ms, 10s or 2m, got '" + s + "'";
-  static std::map<std::string, long long> const kUnits{{"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}};
-  auto it = kUnits.find(unit);
-  if (it == kUnits.end()) return "expected a duration like 500ms, 10s or 2m, got '" + s + "'";
-  out = milliseconds(n * it->second);
-  return {};
-}
-
-Error parse_size(std::string const& s, std::size_t& out) {
-  std::size_t i = 0;
-  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
-  unsigned long long n = 0;
-  if (i == 0 || std::from_chars(s.data(), s.data() + i, n).ec != std::errc{})
-    return "expected a size like 65536, 64KiB or 1MiB, got '" + s + "'";
-  auto const unit = s.substr(i);
-  if (unit == "KiB") n *= 1024;
-  else if (unit == "MiB") n *= 1024 * 1024;
-  else if (!unit.empty()) return "expected a size like 65536, 64KiB or 1MiB, got '" + s + "'";
-  if (n == 0 || n > 64ull * 1024 * 1024) return "must be between 1 byte and 64MiB";
-  out = static_cast<std::size_t>(n);
-  return {};
-}
-
-Error parse_bool(std::string const& s, bool& out) {
-  if (s == "true" || s == "yes" || s == "on" || s == "1") out = true;
-  else if (s == "false" || s == "no" || s == "off" || s == "0") out = false;
-  else return "expected true or false, got '" + s + "'";
-  return {};
-}
 
 bool is_ip_literal(std::string const& host) {
   unsigned char buf[16];
@@ -101,8 +64,6 @@ Error parse_api_base(Config& c, std::string const& s) {
   while (!c.wecom.api_base.empty() && c.wecom.api_base.back() == '/') c.wecom.api_base.pop_back();
   return {};
 }
-
-std::string show_ms(milliseconds v) { return std::to_string(v.count()) + "ms"; }
 
 // The single list of keys: YAML, environment overrides, validation and listings all read it.
 Field const kFields[] = {
@@ -279,6 +240,30 @@ Field const kFields[] = {
      [](Config const& c) { return c.calendar.holidays_dir; }},
     {"api", "tokens", false, true,
      [](Config& c, std::string const& s) { return parse_api_tokens(s, c.api.tokens); }, nullptr},
+    {"appointments", "hours", false, false,
+     [](Config& c, std::string const& s) { return parse_window_hours(s, c.appointments.hours); },
+     [](Config const& c) { return format_window_hours(c.appointments.hours); }},
+    {"appointments", "slot", false, false,
+     [](Config& c, std::string const& s) { return parse_minutes(s, c.appointments.slot, minutes(5), hours(4)); },
+     [](Config const& c) { return show_minutes(c.appointments.slot); }},
+    {"appointments", "capacity", false, false,
+     [](Config& c, std::string const& s) { return parse_int(s, c.appointments.capacity, 1, 100); },
+     [](Config const& c) { return std::to_string(c.appointments.capacity); }},
+    {"appointments", "days_ahead", false, false,
+     [](Config& c, std::string const& s) { return parse_int(s, c.appointments.days_ahead, 1, 90); },
+     [](Config const& c) { return std::to_string(c.appointments.days_ahead); }},
+    {"appointments", "lead_time", false, false,
+     [](Config& c, std::string const& s) { return parse_minutes(s, c.appointments.lead_time, minutes(0), hours(72)); },
+     [](Config const& c) { return show_minutes(c.appointments.lead_time); }},
+    {"appointments", "reminders", false, false,
+     [](Config& c, std::string const& s) { return parse_reminder_offsets(s, c.appointments.reminders); },
+     [](Config const& c) { return format_reminder_offsets(c.appointments.reminders); }},
+    {"appointments", "windows_file", false, false,
+     [](Config& c, std::string const& s) -> Error {
+       c.appointments.windows_file = s;
+       return {};
+     },
+     [](Config const& c) { return c.appointments.windows_file.empty() ? std::string("(none)") : c.appointments.windows_file; }},
 };
 
 std::string env_name(Field const& f) {
@@ -368,6 +353,9 @@ LoadResult load(std::string const& path, EnvLookup const& env, bool check_requir
     set[&field] = true;
     if (auto e = field.apply(config, *value)) result.errors.push_back(env_name(field) + ": " + dotted(field) + ": " + *e);
   }
+
+  if (auto e = detail::check_appointments(config.appointments))
+    result.errors.push_back((path.empty() ? std::string("config") : path) + ": " + *e);
 
   for (auto const& field : kFields) {
     if (check_required && field.required && !set[&field])

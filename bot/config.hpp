@@ -100,6 +100,28 @@ struct ApiConfig {
   std::vector<ApiToken> tokens;
 };
 
+// A span of the day the service windows are open, in minutes after local midnight (China time).
+struct WindowSpan {
+  std::chrono::minutes open{0};
+  std::chrono::minutes close{0};
+  friend bool operator==(WindowSpan const&, WindowSpan const&) = default;
+};
+
+// In-person appointments at the departments' service windows (bot/appointments.hpp applies them).
+struct AppointmentsConfig {
+  // 09:00-12:00,13:30-17:30: the usual government office day with its lunch break.
+  std::vector<WindowSpan> hours{{std::chrono::hours(9), std::chrono::hours(12)},
+                                {std::chrono::minutes(13 * 60 + 30), std::chrono::minutes(17 * 60 + 30)}};
+  std::chrono::minutes slot{30};
+  int capacity = 2;  // talents per slot: the number of clerks at the window
+  int days_ahead = 14;  // the last bookable day is today + days_ahead
+  // No booking that starts sooner: the department's specialist must see it on the agenda and
+  // prepare the file (一次性告知 holds for the department too).
+  std::chrono::minutes lead_time{120};
+  std::vector<std::chrono::minutes> reminders{std::chrono::hours(24), std::chrono::hours(1)};  // longest first
+  std::string windows_file;  // optional YAML: department id → its own hours and capacity
+};
+
 struct Config {
   ServerConfig server;
   RedisConfig redis;
@@ -111,7 +133,16 @@ struct Config {
   SessionConfig session;
   CalendarConfig calendar;
   ApiConfig api;
+  AppointmentsConfig appointments;
 };
+
+// "09:00-12:00,13:30-17:30" → spans in order; the reason on failure (spans must be in order and
+// must not overlap; 24:00 closes at midnight). An empty text is refused: a window has hours.
+std::optional<std::string> parse_window_hours(std::string const& text, std::vector<WindowSpan>& out);
+std::string format_window_hours(std::vector<WindowSpan> const& hours);
+// "24h,1h" → offsets before the appointment, longest first; "" = no reminders.
+std::optional<std::string> parse_reminder_offsets(std::string const& text, std::vector<std::chrono::minutes>& out);
+std::string format_reminder_offsets(std::vector<std::chrono::minutes> const& offsets);
 
 // Looks up an environment variable; injectable so tests do not touch the process environment.
 using EnvLookup = std::function<std::optional<std::string>(std::string const& name)>;

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "storage/detail/records.hpp"
 #include "storage/keys.hpp"
 
 namespace talentbot::storage {
@@ -87,24 +88,6 @@ redis.call('XADD', KEYS[5], '*', 'm', cjson.encode({c = ARGV[1], from = cur, e =
 return {'ok', cur}
 )lua");
 
-// KEYS: (case, history) pairs. One consistent snapshot of each case and its history.
-Script const kLoad(R"lua(
-local out = {}
-for i = 1, #KEYS, 2 do
-  local h = redis.call('HMGET', KEYS[i], 'status', 'body', 'talent_user', 'service', 'department', 'deadline',
-                       'created_at', 'updated_at')
-  if h[1] then
-    local row = {}
-    for k = 1, 8 do row[k] = h[k] or '' end
-    row[9] = redis.call('LRANGE', KEYS[i + 1], 0, -1)
-    out[#out + 1] = row
-  else
-    out[#out + 1] = false
-  end
-end
-return out
-)lua");
-
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 bool valid_day(std::string_view d) {
@@ -125,60 +108,40 @@ std::string format_id(std::string const& day, long long n) {
   return "GC" + day + "-" + seq;
 }
 
-std::int64_t to_int64(std::string const& s) {
-  try {
-    return s.empty() ? 0 : std::stoll(s);
-  } catch (...) {
-    return 0;
-  }
+// The hash fields a loaded case is read from, in StoredCase's order.
+Args case_fields() {
+  return args("status", "body", "talent_user", "service", "department", "deadline", "created_at", "updated_at");
 }
 
-std::optional<StoredCase> stored_from(std::string id, Reply const& row) {
-  if (row.type != Reply::Type::array || row.elements.size() < 9) return std::nullopt;
+StoredCase stored_from(detail::Record record) {
+  auto& f = record.fields;
   StoredCase c;
-  c.id = std::move(id);
-  c.status = row.elements[0].str;
-  c.body = row.elements[1].str;
-  c.talent_user = row.elements[2].str;
-  c.service = row.elements[3].str;
-  c.department = row.elements[4].str;
-  c.deadline = row.elements[5].str;
-  c.created_at = to_int64(row.elements[6].str);
-  c.updated_at = to_int64(row.elements[7].str);
-  for (auto const& e : row.elements[8].elements) c.history.push_back(e.str);
+  c.id = std::move(record.id);
+  c.status = std::move(f[0]);
+  c.body = std::move(f[1]);
+  c.talent_user = std::move(f[2]);
+  c.service = std::move(f[3]);
+  c.department = std::move(f[4]);
+  c.deadline = std::move(f[5]);
+  c.created_at = detail::to_int64(f[6]);
+  c.updated_at = detail::to_int64(f[7]);
+  c.history = std::move(record.history);
   return c;
 }
 
-Args load_keys(std::vector<std::string> const& ids) {
-  Args k;
-  k.reserve(ids.size() * 2);
-  for (auto const& id : ids) {
-    k.push_back(keys::case_record(id));
-    k.push_back(keys::case_history(id));
-  }
-  return k;
-}
-
 asio::awaitable<result<std::vector<StoredCase>>> load_cases(RedisClient& redis, std::vector<std::string> ids) {
+  Args fields = case_fields();
+  auto records =
+      co_await detail::load_records(redis, std::move(ids), keys::case_record, keys::case_history, std::move(fields));
+  if (!records) co_return records.error();
   std::vector<StoredCase> out;
-  if (ids.empty()) co_return out;
-  auto r = co_await redis.eval(kLoad, load_keys(ids), Args{});
-  if (!r) co_return r.error();
-  if (r->is_error() || r->type != Reply::Type::array || r->elements.size() != ids.size())
-    co_return error_code(r->is_error() ? errc::server_error : errc::unexpected_reply);
-  for (std::size_t i = 0; i < ids.size(); ++i)
-    if (auto c = stored_from(ids[i], r->elements[i])) out.push_back(std::move(*c));
+  for (auto& r : *records) out.push_back(stored_from(std::move(r)));
   co_return out;
 }
 
 asio::awaitable<result<std::vector<std::string>>> range_ids(RedisClient& redis, std::string key, bool newest_first) {
   Args command = args(newest_first ? "ZREVRANGE" : "ZRANGE", key, "0", "-1");
-  auto r = co_await redis.command(std::move(command));
-  if (!r) co_return r.error();
-  if (r->is_error()) co_return error_code(errc::server_error);
-  std::vector<std::string> ids;
-  for (auto const& e : r->elements) ids.push_back(e.str);
-  co_return ids;
+  co_return co_await detail::index_members(redis, std::move(command));
 }
 
 Args create_args(std::string const& id, NewCase const& c, bool has_key, std::chrono::seconds remember) {

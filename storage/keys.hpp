@@ -109,4 +109,42 @@ inline std::string pushed(unsigned partition, std::string_view cause) {
   return "tb:{p" + std::to_string(partition) + "}:pushed:" + std::string(cause);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Appointments at the service windows, storage/appointments.hpp. All share one hash tag, {appt}:
+// a booking checks the request marker, the talent's active appointment for the service and the
+// slot's holders, and moves the appointment between slots and agendas, in one script. Records are
+// kept (the unified archive shows them beside the case); the indexes hold booked ones only.
+
+// The sequence behind appointment ids AP000001, AP000002, ... (INCR; never expires).
+inline std::string appointment_sequence() { return "tb:{appt}:seq"; }
+// An appointment (hash: status, user, service, department, slot, start, day, case id, times) and
+// its history (list of JSON entries, oldest first). Scripts build these names from the prefixes,
+// because a booking learns its id (a new number, or the talent's existing appointment) inside the
+// script; the shared hash tag keeps them in the script's slot.
+inline constexpr std::string_view kAppointmentPrefix = "tb:{appt}:ap:";
+inline std::string appointment_record(std::string_view id) { return std::string(kAppointmentPrefix) + std::string(id); }
+inline std::string appointment_history(std::string_view id) { return appointment_record(id) + ":history"; }
+// The appointments holding a place in a slot (set of ids); its size is checked against capacity.
+inline constexpr std::string_view kSlotHoldersPrefix = "tb:{appt}:slot:";
+inline std::string slot_holders(std::string_view slot_id) { return std::string(kSlotHoldersPrefix) + std::string(slot_id); }
+// A department's booked appointments of one local day (sorted set: id by start), its agenda.
+inline constexpr std::string_view kAgendaPrefix = "tb:{appt}:agenda:";
+inline std::string agenda(std::string_view department, std::string_view yyyymmdd) {
+  return std::string(kAgendaPrefix) + std::string(department) + ":" + std::string(yyyymmdd);
+}
+// The talent's booked appointment for a service (value: id): booking again moves it.
+inline constexpr std::string_view kActiveAppointmentPrefix = "tb:{appt}:active:";
+inline std::string active_appointment(std::string_view service, std::string_view user) {
+  return std::string(kActiveAppointmentPrefix) + std::string(service) + ":" + std::string(user);
+}
+// A talent's booked appointments (sorted set: id by start).
+inline constexpr std::string_view kAppointmentsOfUserPrefix = "tb:{appt}:user:";
+inline std::string appointments_of_user(std::string_view user) {
+  return std::string(kAppointmentsOfUserPrefix) + std::string(user);
+}
+// A request already answered with a booking (value: id, kept for a day): a retry books nothing.
+inline std::string appointment_request(std::string_view idempotency_key) {
+  return "tb:{appt}:request:" + std::string(idempotency_key);
+}
+
 }  // namespace talentbot::storage::keys

@@ -144,5 +144,64 @@ TEST(Config, YamlSyntaxErrorsGiveTheLine) {
   EXPECT_EQ(missing.errors.at(0), "/nonexistent/talentbot.yaml: cannot read the file");
 }
 
+TEST(Config, AppointmentDefaultsAreTheUsualOfficeDay) {
+  ConfigFile f(kWecom);
+  auto r = load(f.path, env_of({}));
+  ASSERT_TRUE(r.config);
+  auto const& a = r.config->appointments;
+  EXPECT_EQ(format_window_hours(a.hours), "09:00-12:00,13:30-17:30");
+  EXPECT_EQ(a.slot, std::chrono::minutes(30));
+  EXPECT_EQ(a.capacity, 2);
+  EXPECT_EQ(a.days_ahead, 14);
+  EXPECT_EQ(a.lead_time, std::chrono::hours(2));
+  EXPECT_EQ(format_reminder_offsets(a.reminders), "24h,1h");
+  EXPECT_NE(describe(*r.config).find("appointments.hours = 09:00-12:00,13:30-17:30"), std::string::npos);
+}
+
+TEST(Config, AppointmentKeysComeFromTheFileAndTheEnvironment) {
+  ConfigFile f(std::string(kWecom) + "appointments:\n  hours: \"8:30-11:30, 14:00-24:00\"\n  slot: 20m\n");
+  auto r = load(f.path, env_of({{"TALENTBOT_APPOINTMENTS_CAPACITY", "3"},
+                                {"TALENTBOT_APPOINTMENTS_REMINDERS", "1h, 30m,24h"},
+                                {"TALENTBOT_APPOINTMENTS_LEAD_TIME", "90m"}}));
+  ASSERT_TRUE(r.config) << r.errors.front();
+  auto const& a = r.config->appointments;
+  EXPECT_EQ(format_window_hours(a.hours), "08:30-11:30,14:00-24:00");
+  EXPECT_EQ(a.slot, std::chrono::minutes(20));
+  EXPECT_EQ(a.capacity, 3);
+  EXPECT_EQ(a.lead_time, std::chrono::minutes(90));
+  EXPECT_EQ(format_reminder_offsets(a.reminders), "24h,1h,30m");  // longest first
+  auto none = load(f.path, env_of({{"TALENTBOT_APPOINTMENTS_REMINDERS", ""}}));
+  ASSERT_TRUE(none.config);
+  EXPECT_TRUE(none.config->appointments.reminders.empty());
+}
+
+TEST(Config, BadAppointmentValuesAreRejectedOnOneLineEach) {
+  struct Bad {
+    char const* variable;
+    char const* value;
+    char const* message;
+  };
+  Bad const cases[] = {
+      {"TALENTBOT_APPOINTMENTS_HOURS", "9-12", "expected opening hours like 09:00-12:00"},
+      {"TALENTBOT_APPOINTMENTS_SLOT", "90s", "must be whole minutes"},
+      {"TALENTBOT_APPOINTMENTS_CAPACITY", "0", "must be between 1 and 100"},
+      {"TALENTBOT_APPOINTMENTS_DAYS_AHEAD", "365", "must be between 1 and 90"},
+      {"TALENTBOT_APPOINTMENTS_LEAD_TIME", "73h", "must be between 0m and 72h"},
+      {"TALENTBOT_APPOINTMENTS_REMINDERS", "1h,60m", "names an offset twice"},
+  };
+  for (auto const& bad : cases) {
+    auto r = load("", env_of({{bad.variable, bad.value}}));
+    EXPECT_TRUE(any_error_contains(r, std::string(bad.variable) + ": appointments.")) << bad.variable;
+    EXPECT_TRUE(any_error_contains(r, bad.message)) << bad.variable;
+  }
+  EXPECT_TRUE(any_error_contains(load("", env_of({{"TALENTBOT_APPOINTMENTS_LEAD_TIME", "4d"}})), "expected a duration"));
+  auto order = load("", env_of({{"TALENTBOT_APPOINTMENTS_HOURS", "13:30-17:30,09:00-12:00"}}));
+  EXPECT_TRUE(any_error_contains(order, "overlaps or precedes the span before it"));
+  auto backwards = load("", env_of({{"TALENTBOT_APPOINTMENTS_HOURS", "12:00-09:00"}}));
+  EXPECT_TRUE(any_error_contains(backwards, "'12:00-09:00' closes before it opens"));
+  auto short_span = load("", env_of({{"TALENTBOT_APPOINTMENTS_HOURS", "09:00-12:00,13:30-13:50"}}));
+  EXPECT_TRUE(any_error_contains(short_span, "appointments.hours: 13:30-13:50 is shorter than one slot (30m)"));
+}
+
 }  // namespace
 }  // namespace talentbot::config

@@ -2,12 +2,6 @@
 // concurrency, atomic status changes with history, the indexes, and no full ID number stored.
 #include <gtest/gtest.h>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
 #include <algorithm>
 #include <functional>
 #include <memory>
@@ -18,15 +12,13 @@
 #include "storage/keys.hpp"
 #include "storage/log.hpp"
 #include "storage/streams.hpp"
-#include "tests/support/redis_server.hpp"
-#include "tests/support/run.hpp"
+#include "tests/support/redis_fixture.hpp"
 
 namespace talentbot::storage {
 namespace {
 
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
-using test::run_for;
 
 constexpr char kFullId[] = "11010519491231002X";
 constexpr char kMaskedId[] = "1101**********002X";
@@ -74,82 +66,17 @@ StatusChange change(std::string const& id, std::string const& to, std::int64_t a
   return s;
 }
 
-// Runs `tasks` concurrently on one io_context and waits for all of them.
-template <class T>
-asio::awaitable<std::vector<T>> all(std::vector<std::function<asio::awaitable<T>()>> tasks) {
-  auto const ex = co_await asio::this_coro::executor;
-  auto results = std::make_shared<std::vector<T>>(tasks.size());
-  auto left = std::make_shared<std::size_t>(tasks.size());
-  for (std::size_t i = 0; i < tasks.size(); ++i) {
-    asio::co_spawn(ex, tasks[i](), [results, left, i](std::exception_ptr e, T value) {
-      if (!e) (*results)[i] = std::move(value);
-      --*left;
-    });
-  }
-  asio::steady_timer timer(ex);
-  while (*left > 0) {
-    timer.expires_after(1ms);
-    co_await timer.async_wait(asio::use_awaitable);
-  }
-  co_return std::move(*results);
-}
+using test::all;
 
-class CasesTest : public ::testing::Test {
+class CasesTest : public test::RedisSuite {
  protected:
-  static void SetUpTestSuite() { redis_ = new test::PrivateRedis(); }
-  static void TearDownTestSuite() {
-    delete redis_;
-    redis_ = nullptr;
-  }
-
-  void SetUp() override {
-    // Several clients stand for several bot instances sharing one Redis.
-    for (int i = 0; i < 4; ++i) {
-      RedisOptions o;
-      o.endpoint = RedisEndpoint::parse(redis_->url()).value();
-      clients_.push_back(std::make_unique<RedisClient>(ioc_.get_executor(), o, log_));
-      clients_.back()->start();
-    }
-    run_for(ioc_, wait_connected());
-    auto flushed = run_for(ioc_, db().command(args("FLUSHDB")));
-    ASSERT_TRUE(flushed);
-  }
-  void TearDown() override {
-    for (auto& c : clients_) c->cancel();
-    ioc_.run_for(50ms);
-  }
-
-  asio::awaitable<void> wait_connected() {
-    asio::steady_timer t(co_await asio::this_coro::executor);
-    for (auto& c : clients_) {
-      while (!c->connected()) {
-        t.expires_after(5ms);
-        co_await t.async_wait(asio::use_awaitable);
-      }
-    }
-  }
-
-  RedisClient& db(std::size_t i = 0) { return *clients_[i % clients_.size()]; }
-
-  template <class T>
-  T run(asio::awaitable<T> work) {
-    return run_for(ioc_, std::move(work), 20s);
-  }
-
   std::string open(NewCase c, std::string key = "") {
     auto r = run(create_case(db(), std::move(c), std::move(key)));
     EXPECT_TRUE(r) << r.error().message();
     EXPECT_TRUE(r->created);
     return r->id;
   }
-
-  static test::PrivateRedis* redis_;
-  asio::io_context ioc_;
-  Logger log_{LogLevel::warn};
-  std::vector<std::unique_ptr<RedisClient>> clients_;
 };
-
-test::PrivateRedis* CasesTest::redis_ = nullptr;
 
 using IdResult = boost::system::result<std::string>;
 using CreateResult = boost::system::result<CreatedCase>;
