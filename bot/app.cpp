@@ -25,6 +25,9 @@
 #include "bot/paths.hpp"
 #include "bot/pipeline.hpp"
 #include "bot/responder.hpp"
+#include "bot/roster.hpp"
+#include "intents/knowledge.hpp"
+#include "bot/scheduler.hpp"
 #include "bot/understanding.hpp"
 #include "bot/wecom_channel.hpp"
 #include "intents/nlu.hpp"
@@ -105,6 +108,16 @@ int run_server(config::Config const& config, Logger& log) {
   if (!understanding.load()) return 1;
   auto const calendar = load_calendar(config.calendar, log);
   if (!calendar) return 1;
+  Roster roster;
+  try {
+    std::vector<std::string> departments;
+    for (auto const& d : understanding.current()->knowledge().departments()) departments.push_back(d.id);
+    roster = Roster::load(locate_data(config.roster.file), departments);
+  } catch (RosterError const& e) {
+    log.error("startup.failed", {{"reason", e.what()}});
+    return 1;
+  }
+  log.info("roster.loaded", {{"people", roster.size()}, {"file", config.roster.file}});
 
   Metrics metrics;
   Router router(metrics);
@@ -134,7 +147,12 @@ int run_server(config::Config const& config, Logger& log) {
   Pipeline pipeline(ioc.get_executor(), redis, redis_options(config.redis, redis_url), config.queue,
                     dialogue_responder(config, understanding, *calendar, redis, log), WecomChannel::sender(api), log);
   add_pipeline_metrics(metrics, pipeline);
-  if (config.queue.workers) pipeline.start();
+  SystemClock clock;
+  Scheduler scheduler(ioc.get_executor(), redis, clock, log);
+  if (config.queue.workers) {
+    pipeline.start();
+    scheduler.start();
+  }
 
   HttpServer server(ioc, config.server, router, log, metrics, config.log.access);
   std::uint16_t port = 0;
@@ -193,6 +211,7 @@ int run_server(config::Config const& config, Logger& log) {
           bool const clean = co_await server.drain(config.server.shutdown_grace);
           // Unacknowledged inbox and outbox entries stay pending in Redis for the next owner.
           pipeline.stop();
+          scheduler.stop();
           redis.cancel();
           reload.cancel();
           supervisor.cancel();

@@ -238,6 +238,13 @@ Field const kFields[] = {
        return {};
      },
      [](Config const& c) { return c.calendar.holidays_dir; }},
+    {"roster", "file", false, false,
+     [](Config& c, std::string const& s) -> Error {
+       if (s.empty()) return std::string("must not be empty");
+       c.roster.file = s;
+       return {};
+     },
+     [](Config const& c) { return c.roster.file; }},
     {"api", "tokens", false, true,
      [](Config& c, std::string const& s) { return parse_api_tokens(s, c.api.tokens); }, nullptr},
     {"appointments", "hours", false, false,

@@ -82,6 +82,11 @@ struct SessionConfig {
   milliseconds idle_ttl{30 * 60 * 1000};  // a conversation forgets its context after this
 };
 
+// The people of the green channel (bot/roster.hpp).
+struct RosterConfig {
+  std::string file = "deploy/roster.yaml";  // departments' specialists and the center's coordinators
+};
+
 // The working-day calendar (public holidays and make-up workdays, one YAML file per year).
 struct CalendarConfig {
   std::string holidays_dir = "deploy/holidays";
@@ -132,6 +137,7 @@ struct Config {
   NluConfig nlu;
   SessionConfig session;
   CalendarConfig calendar;
+  RosterConfig roster;
   ApiConfig api;
   AppointmentsConfig appointments;
 };

@@ -147,4 +147,11 @@ inline std::string appointment_request(std::string_view idempotency_key) {
   return "tb:{appt}:request:" + std::string(idempotency_key);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Scheduled work (storage/scheduler.hpp): reminders, SLA warnings, escalations, agendas. The due
+// set and the payloads share the {sched} tag: claiming moves an item's score forward by a lease in
+// the same script that reads it, so two instances never take one item.
+inline std::string scheduled_due() { return "tb:{sched}:due"; }      // sorted set: item id → due, ms
+inline std::string scheduled_items() { return "tb:{sched}:items"; }  // hash: item id → payload
+
 }  // namespace talentbot::storage::keys
