@@ -18,6 +18,7 @@
 #include "adapters/http_client.hpp"
 #include "adapters/wecom/api_client.hpp"
 #include "bot/calendar.hpp"
+#include "bot/case_notifier.hpp"
 #include "bot/center_api.hpp"
 #include "bot/health.hpp"
 #include "bot/http.hpp"
@@ -145,13 +146,20 @@ int run_server(config::Config const& config, Logger& log) {
   api_settings.webhook_key = config.wecom.webhook_key;
   wecom::ApiClient api(http, redis, api_settings, log);
   Pipeline pipeline(ioc.get_executor(), redis, redis_options(config.redis, redis_url), config.queue,
-                    dialogue_responder(config, understanding, *calendar, redis, log), WecomChannel::sender(api), log);
+                    dialogue_responder(config, understanding, *calendar, roster, redis, log), WecomChannel::sender(api), log);
   add_pipeline_metrics(metrics, pipeline);
   SystemClock clock;
   Scheduler scheduler(ioc.get_executor(), redis, clock, log);
+  NotifierContext const notices{&config, &understanding, calendar.get(), &roster, &log};
+  register_sla_handlers(scheduler, redis, notices);
+  // The notifier waits for case events on a connection of its own (a blocking read).
+  storage::RedisClient notifier_reader(ioc.get_executor(), redis_options(config.redis, redis_url), log);
+  CaseNotifier notifier(ioc.get_executor(), redis, notifier_reader, notices, pipeline.instance_id());
   if (config.queue.workers) {
     pipeline.start();
     scheduler.start();
+    notifier_reader.start();
+    notifier.start();
   }
 
   HttpServer server(ioc, config.server, router, log, metrics, config.log.access);
@@ -212,6 +220,8 @@ int run_server(config::Config const& config, Logger& log) {
           // Unacknowledged inbox and outbox entries stay pending in Redis for the next owner.
           pipeline.stop();
           scheduler.stop();
+          notifier.stop();
+          notifier_reader.cancel();
           redis.cancel();
           reload.cancel();
           supervisor.cancel();

@@ -6,6 +6,8 @@
 #include "adapters/wecom/outbound.hpp"
 #include "bot/case_flow.hpp"
 #include "bot/dialogue.hpp"
+#include "bot/roster.hpp"
+#include "bot/specialist_desk.hpp"
 #include "bot/understanding.hpp"
 #include "intents/nlu.hpp"
 #include "storage/keys.hpp"
@@ -116,9 +118,10 @@ std::string card_task_id(std::string const& tag, unsigned partition, std::string
 }
 
 Responder dialogue_responder(config::Config const& config, Understanding const& understanding,
-                             WorkingCalendar const& calendar, storage::RedisClient& redis, Logger& log) {
-  return [&config, &understanding, &calendar, &redis, &log](std::string const& payload,
-                                                            std::string const& entry_id) -> asio::awaitable<Handled> {
+                             WorkingCalendar const& calendar, Roster const& roster, storage::RedisClient& redis,
+                             Logger& log) {
+  return [&config, &understanding, &calendar, &roster, &redis, &log](
+             std::string const& payload, std::string const& entry_id) -> asio::awaitable<Handled> {
     Handled handled;
     auto message = wecom::from_json(payload);
     if (!message) co_return handled;  // unreadable entries are dropped by the pipeline's log
@@ -136,6 +139,23 @@ Responder dialogue_responder(config::Config const& config, Understanding const& 
       co_return handled;
     }
     Session const session = stored->type == storage::Reply::Type::string ? Session::from_json(stored->str) : Session{};
+
+    if (auto const* specialist = roster.find(message->user)) {
+      SpecialistDesk const desk{&redis, &nlu->knowledge(), &log};
+      std::string text;
+      if (message->kind == "text") text = message->text;
+      auto turn = co_await specialist_turn(desk, *specialist, std::move(text), message->event_key, session,
+                                           message->created_at);
+      if (!turn) {
+        handled.retry = true;
+        co_return handled;
+      }
+      for (std::size_t i = 0; i < turn->replies.size(); ++i)
+        handled.replies.push_back(
+            to_payload(turn->replies[i], message->user, config.wecom.agent_id, partition, entry_id, i));
+      handled.state.push_back(storage::SavedState{std::move(key), turn->session.to_json(), config.session.idle_ttl});
+      co_return handled;
+    }
 
     Turn const turn = make_turn(*message, *nlu);
     Decision decision = decide(session, turn, nlu->knowledge(), config.center);

@@ -14,6 +14,7 @@ namespace talentbot::bot {
 
 class Understanding;
 class WorkingCalendar;
+class Roster;
 
 // A card's task_id must be unique per app and the same when a message is handled again after a
 // crash (the resend must be byte-identical), so it derives from the inbox entry. Entry ids are
@@ -21,8 +22,10 @@ class WorkingCalendar;
 // millisecond), so the partition is part of it. At most 128 characters of [A-Za-z0-9_-@].
 std::string card_task_id(std::string const& tag, unsigned partition, std::string const& entry_id, std::size_t index);
 
-// `config`, `understanding` and `calendar` must outlive the responder.
+// Talents talk to the dialogue; people on the roster are specialists (specialist_desk.hpp).
+// `config`, `understanding`, `calendar` and `roster` must outlive the responder.
 Responder dialogue_responder(config::Config const& config, Understanding const& understanding,
-                             WorkingCalendar const& calendar, storage::RedisClient& redis, Logger& log);
+                             WorkingCalendar const& calendar, Roster const& roster, storage::RedisClient& redis,
+                             Logger& log);
 
 }  // namespace talentbot::bot

@@ -129,6 +129,65 @@ TEST(CaseFlowEndToEnd, SomeoneElsesCaseAndAnUnknownIdGetTheSameAnswer) {
   EXPECT_EQ(strip(theirs, id), strip(unknown, unknown_id));
 }
 
+// 专员办理 and 集中反馈: the department's specialists get the new case with buttons, every step they
+// take reaches the talent, and a needs_materials note is asked for and passed on word for word.
+TEST(CaseFlowEndToEnd, SpecialistsMoveTheCaseAndTheTalentIsToldEachStep) {
+  test::Stack stack;
+  Talent talent(stack, "talent_hukou");
+  talent.say("我要申请人才落户");
+  talent.say("王芳");
+  talent.say("13912345678");
+  talent.say("市第一人民医院");
+  talent.say("11010519491231002X");
+  auto const id = case_id_in(talent.say("确认"));
+  ASSERT_FALSE(id.empty()) << stack.bot().log();
+
+  // Both public-security specialists of deploy/roster.yaml get the case; the lead is not the talent.
+  auto lead_inbox = stack.wait_messages("ps_lead01", 2);
+  ASSERT_GE(lead_inbox.size(), 2u) << stack.bot().log();
+  EXPECT_TRUE(has(lead_inbox.dump(), id));
+  Talent specialist(stack, "ps_svc01");
+  auto const notice = specialist.say("/cases");
+  EXPECT_TRUE(has(notice, id)) << notice;
+
+  auto pushes = [&](std::size_t n) { return stack.wait_messages("talent_hukou", n).dump(); };
+  auto const before = stack.wait_messages("talent_hukou", 0).size();
+  // The lead accepts on the card's button.
+  std::string task;
+  for (auto const& m : lead_inbox)
+    if (m.contains("template_card")) task = m["template_card"].value("task_id", "");
+  ASSERT_FALSE(task.empty()) << lead_inbox.dump();
+  EXPECT_TRUE(has(lead_inbox.dump(), "case:" + id + ":accepted"));
+  EXPECT_EQ(stack.click("ps_lead01", task, "case:" + id + ":accepted").value("status", 0), 200);
+  EXPECT_TRUE(has(pushes(before + 1), "已受理")) << stack.bot().log();
+  // The lead is told it is done, with the next steps as buttons.
+  auto const lead_next = stack.wait_messages("ps_lead01", 4).dump();
+  EXPECT_TRUE(has(lead_next, "已更新")) << lead_next;
+  EXPECT_TRUE(has(lead_next, "case:" + id + ":in_progress")) << lead_next;
+  auto const next = specialist.say("/status " + id + " in_progress");
+  EXPECT_TRUE(has(pushes(before + 2), "办理中"));
+  // A note the talent must read is asked for when the button gives none.
+  auto const asked = specialist.say("/status " + id + " needs_materials");
+  EXPECT_TRUE(has(asked, "一次性列出")) << asked;
+  specialist.say("请补交学位证书复印件和单位介绍信");
+  auto const told = pushes(before + 3);
+  EXPECT_TRUE(has(told, "需补充材料")) << told;
+  EXPECT_TRUE(has(told, "学位证书复印件和单位介绍信")) << told;
+
+  // Another department's specialist cannot touch it, and learns nothing about it.
+  Talent outsider(stack, "hrss_lead01");
+  auto const refused = outsider.say("/status " + id + " in_progress");
+  EXPECT_TRUE(has(refused, "没有找到本部门的案件")) << refused;
+  EXPECT_FALSE(has(refused, "王芳"));
+
+  specialist.say("/status " + id + " in_progress");
+  specialist.say("/status " + id + " result_ready 户口迁移证已办好，请本人携身份证到窗口领取");
+  EXPECT_TRUE(has(pushes(before + 5), "户口迁移证已办好"));
+  auto const progress = talent.say(id + " 进度");
+  EXPECT_TRUE(has(progress, "办理结果已出")) << progress;
+  EXPECT_TRUE(has(progress, "请补交学位证书复印件")) << progress;  // the history keeps every note
+}
+
 TEST(CaseFlowEndToEnd, ARestartInTheMiddleOfTheFlowContinuesIt) {
   test::Stack stack;
   Talent talent(stack, "talent_restart");
