@@ -155,6 +155,28 @@ std::string english_stem(std::string w) {
   return w;
 }
 
+// The question usually closes the message: a long story (我是去年回来的博士 孩子六岁 …) comes
+// first, 怎么办 / 能不能 / what do I need last, and the story's words pull towards whatever intent
+// they were seen with. The character bigrams of the last clause (after the last , . ? ! ;), at
+// most its last kQuestionEnd characters, are features of their own, so the model can weigh the
+// question above the story. Bigrams only: trigrams there added a third to the vocabulary (most
+// of them seen once) and a sixth to the load time for no gain on cross-validation.
+constexpr std::size_t kQuestionEnd = 10;
+
+bool clause_break(std::string_view c) { return c == "," || c == "." || c == "?" || c == "!" || c == ";"; }
+
+void add_question_end(std::string_view marked, const std::vector<std::size_t>& offsets,
+                      std::vector<std::uint64_t>& out) {
+  const auto at = [&](std::size_t i) { return marked.substr(offsets[i], offsets[i + 1] - offsets[i]); };
+  std::size_t end = offsets.size() - 2;  // the end mark
+  while (end > 1 && clause_break(at(end - 1))) --end;
+  std::size_t begin = end;
+  while (begin > 1 && end - begin < kQuestionEnd && !clause_break(at(begin - 1))) --begin;
+  for (std::size_t i = begin; i + 2 <= end; ++i) {
+    out.push_back(feature_id('t', marked.substr(offsets[i], offsets[i + 2] - offsets[i])));
+  }
+}
+
 }  // namespace
 
 std::vector<std::uint64_t> featurize(std::string_view masked, bool with_words) {
@@ -177,6 +199,9 @@ std::vector<std::uint64_t> featurize(std::string_view masked, bool with_words) {
       out.push_back(feature_id(static_cast<char>('0' + n), gram));
     }
   }
+  // Only for the intent model (the one with word features): the service model reads the topic,
+  // which the story tells as well as the question.
+  if (with_words) add_question_end(marked, offsets, out);
   // Words count twice: a word is one unit of meaning where its characters make three to six
   // n-grams, and cross-validation favours the double weight (+0.5 points on the dev set).
   const std::vector<std::string> words = with_words ? segment_words(masked) : std::vector<std::string>();
