@@ -113,12 +113,17 @@ constexpr std::string_view kAffirm[] = {
     "妥", "收到", "要", "要的", "需要", "👍", "👌", "ok", "okay", "okk", "ok的", "yes", "yep", "yup", "yeah", "yea",
     "sure", "correct", "right", "alright", "absolutely", "definitely", "ofcourse", "exactly", "perfect", "fine",
     "yesplease", "thatsright", "thatscorrect", "soundsgood", "confirmed", "confirm", "行行行", "好好好", "对对对",
-    "是是是", "可", "好哇", "阔以", "得嘞", "妥了", "ok了", "surething", "yeahsure", "yessure", "allright"};
+    "是是是", "可", "好哇", "阔以", "得嘞", "妥了", "ok了", "surething", "yeahsure", "yessure", "allright",
+    // Colloquial and dialect forms (中/可中 is Henan's 好), and the emoji a thumb reaches for.
+    "嗯呐", "嗯哪", "昂", "对头", "要得", "中中", "可中", "好哒", "好der", "妥妥的", "是的呢", "对呀", "是呀", "嗯是的",
+    "没错没错", "嗯好的", "嗯可以", "okok", "okie", "kk", "ya", "yesyes", "✅", "✔", "✔️", "👍🏻", "🙆"};
 constexpr std::string_view kDeny[] = {
     "不", "不用", "不用了", "不是", "不对", "不要", "不需要", "不必", "不必了", "不行", "不可以", "不同意", "没有",
     "没有了", "没了", "算了", "别", "别了", "否", "错了", "不了", "暂时不用", "先不用", "no", "nope", "nah",
     "nothanks", "notnow", "notreally", "wrong", "noway", "notthat", "thatswrong", "negative", "不用谢谢", "不不",
-    "不不不", "不要不要", "不用不用", "甭了", "甭", "noneed", "notinterested", "不感兴趣", "不用麻烦了", "不必麻烦了"};
+    "不不不", "不要不要", "不用不用", "甭了", "甭", "noneed", "notinterested", "不感兴趣", "不用麻烦了", "不必麻烦了",
+    "不用哒", "不用噢", "用不着", "不中", "免了", "不是不是", "不对不对", "错", "甭麻烦了", "nopenope", "nahh", "nono",
+    "nothx", "notnecessary", "❌", "🙅", "🙅‍♂️", "🙅‍♀️"};
 
 // Words that may stand next to a case id without changing what is asked: its progress.
 constexpr std::string_view kCaseStatusFiller[] = {
