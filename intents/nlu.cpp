@@ -125,6 +125,20 @@ constexpr std::string_view kDeny[] = {
     "不用哒", "不用噢", "用不着", "不中", "免了", "不是不是", "不对不对", "错", "甭麻烦了", "nopenope", "nahh", "nono",
     "nothx", "notnecessary", "❌", "🙅", "🙅‍♂️", "🙅‍♀️"};
 
+// The reply is one of the words, or one of them said again and again (好好好, 对对, okok, 👌👌):
+// repeating a yes or a no keeps its meaning.
+template <std::size_t N>
+bool is_one_of(std::string_view reply, const std::string_view (&words)[N]) {
+  if (reply.empty()) return false;
+  for (const std::string_view w : words) {
+    if (reply.size() % w.size() != 0) continue;
+    bool same = true;
+    for (std::size_t at = 0; same && at < reply.size(); at += w.size()) same = reply.substr(at, w.size()) == w;
+    if (same) return true;
+  }
+  return false;
+}
+
 // Words that may stand next to a case id without changing what is asked: its progress.
 constexpr std::string_view kCaseStatusFiller[] = {
     "到哪一步了", "办到哪了", "怎么样了", "办好了吗", "好了没", "好了吗", "到哪了", "进度", "进展", "状态",
@@ -157,8 +171,8 @@ std::optional<std::string> rule_intent(std::string_view normalized, std::string_
   }
 
   const std::string b = bare(normalized);
-  if (std::find(std::begin(kAffirm), std::end(kAffirm), b) != std::end(kAffirm)) return "affirm";
-  if (std::find(std::begin(kDeny), std::end(kDeny), b) != std::end(kDeny)) return "deny";
+  if (is_one_of(b, kAffirm)) return "affirm";
+  if (is_one_of(b, kDeny)) return "deny";
   return std::nullopt;
 }
 
