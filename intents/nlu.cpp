@@ -230,10 +230,6 @@ std::shared_ptr<const Nlu> Nlu::load(const std::filesystem::path& knowledge_dir,
 }
 
 std::shared_ptr<Nlu> Nlu::build(const std::filesystem::path& knowledge_dir, const LabelledSet& data) {
-  // The pinyin transliterator is the slowest thing to build and is only needed for homophones,
-  // which training does not use, so it is built meanwhile on another thread.
-  auto pinyin = std::async(std::launch::async, [] { Pinyin::instance(); });
-
   std::shared_ptr<Nlu> nlu(new Nlu);
   nlu->knowledge_ = Knowledge::load(knowledge_dir);
   nlu->matcher_ = std::make_unique<ServiceMatcher>(*nlu->knowledge_);
@@ -261,7 +257,8 @@ std::shared_ptr<Nlu> Nlu::build(const std::filesystem::path& knowledge_dir, cons
   nlu->services_ = std::make_unique<Classifier>(services.get());
   nlu->stats_.training_ms = ms_since(training_start);
 
-  pinyin.get();
+  // Homophones are indexed only now: the classifier is trained on what the aliases name exactly,
+  // as it always was.
   nlu->matcher_->index_homophones();
   nlu->stats_.training_lines = data.lines.size();
   nlu->stats_.intent_features = nlu->intents_->feature_count();
