@@ -264,7 +264,7 @@ Classifier Classifier::train(const std::vector<LabelledText>& examples, const Tr
 
   // Members: fits in different seeded orders, averaged; the average of linear models is the
   // average of their logits. Averaging takes out most of the run-to-run spread of SGD (one fit's
-  // held-out accuracy moves by ±1 point with the shuffle, three fits' average by ±0.3). The last
+  // held-out accuracy moves by ±1 point with the shuffle, five fits' average by ±0.4). The last
   // member holds a slice out, so its logits there are out of sample: the softmax temperature is
   // fitted on them (the cross-validated reliability tables show a member trained on a slice less is
   // as sharp as the average). The average still sees every row through the other members; a single
