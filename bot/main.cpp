@@ -1,5 +1,6 @@
 // talentbot: the green-channel chatbot server and its command-line tools.
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -21,8 +22,9 @@ constexpr char kUsage[] =
     "  talentbot --check-config FILE    validate a config file, print the effective values, exit\n"
     "  talentbot nlu --now ISO8601 [--knowledge DIR] [--training FILE]\n"
     "                                   one JSON line of intent and entities per input line\n"
-    "  talentbot nlu-eval FILE [--floors FILE] [--knowledge DIR] [--training FILE]\n"
-    "                                   accuracy report of a labelled TSV (exit 1 below floors)\n"
+    "  talentbot nlu-eval FILE [--floors FILE] [--knowledge DIR] [--training FILE] [--folds K]\n"
+    "                                   accuracy report of a labelled TSV (exit 1 below floors);\n"
+    "                                   --folds K cross-validates FILE itself in K folds\n"
     "  talentbot report [--from yyyy-mm-dd] [--to yyyy-mm-dd] [--format json|csv] [--config FILE]\n"
     "                                   the department report (default: this half year), read from\n"
     "                                   the server's Redis (redis.url)\n"
@@ -44,6 +46,7 @@ struct NluArgs {
   std::filesystem::path knowledge = talentbot::bot::locate_data(std::string(talentbot::intents::kDefaultKnowledgeDir));
   std::filesystem::path training = talentbot::bot::locate_data(std::string(talentbot::intents::kDefaultTrainingTsv));
   std::filesystem::path floors;
+  int folds = 0;
   bool ok = true;
 };
 
@@ -56,6 +59,7 @@ NluArgs parse_nlu_args(int argc, char* argv[], bool eval) {
     else if (arg == "--knowledge" && has_value) a.knowledge = argv[++i];
     else if (arg == "--training" && has_value) a.training = argv[++i];
     else if (arg == "--floors" && has_value) a.floors = argv[++i];
+    else if (arg == "--folds" && eval && has_value) a.folds = std::atoi(argv[++i]), a.ok = a.ok && a.folds >= 2;
     else if (eval && a.test_file.empty() && !arg.starts_with("--")) a.test_file = arg;
     else a.ok = false;
   }
@@ -99,7 +103,7 @@ int main(int argc, char* argv[]) {
     }
     if (!eval) return intents::run_nlu(std::cin, std::cout, std::cerr, a.now, a.knowledge, a.training);
     return intents::run_nlu_eval(a.test_file, std::cout, std::cerr, a.knowledge, a.training,
-                                 a.floors.empty() ? nullptr : &a.floors);
+                                 a.floors.empty() ? nullptr : &a.floors, a.folds);
   }
   std::string path;
   if (cmd == "--config" && argc == 3) {

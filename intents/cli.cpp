@@ -323,7 +323,7 @@ int run_nlu(std::istream& in, std::ostream& out, std::ostream& err, std::string_
 
 int run_nlu_eval(const std::filesystem::path& test_tsv, std::ostream& out, std::ostream& err,
                  const std::filesystem::path& knowledge_dir, const std::filesystem::path& training_tsv,
-                 const std::filesystem::path* floors) {
+                 const std::filesystem::path* floors, int folds) {
   LabelledSet set;
   try {
     set = read_labelled_tsv(test_tsv);
@@ -333,6 +333,23 @@ int run_nlu_eval(const std::filesystem::path& test_tsv, std::ostream& out, std::
   }
   std::shared_ptr<const Nlu> nlu;
   Floors limits;
+  if (folds >= 2) {
+    EvalReport report;
+    try {
+      if (floors) limits = read_floors(*floors);
+      report = cross_validate(knowledge_dir, set, folds);
+    } catch (const std::exception& e) {
+      err << "talentbot nlu-eval: " << e.what() << '\n';
+      return 1;
+    }
+    out << "NLU " << folds << "-fold cross-validation of " << test_tsv.string() << ": " << report.lines
+        << " lines, each parsed by a model trained on the other folds\n\n";
+    print_report(report, out);
+    if (!floors) return 0;
+    const auto failures = below_floors(report, limits);
+    for (const auto& f : failures) err << "talentbot nlu-eval: " << f << '\n';
+    return failures.empty() ? 0 : 1;
+  }
   try {
     nlu = Nlu::load(knowledge_dir, training_tsv);
     if (floors) limits = read_floors(*floors);

@@ -25,9 +25,11 @@ int run_nlu(std::istream& in, std::ostream& out, std::ostream& err, std::string_
 
 // Evaluates a labelled TSV and prints the report. Returns 0; 1 if a figure is below `floors`
 // (a YAML file, see tests/nlu/floors.yaml) or the model cannot load; 2 for an unreadable test file.
+// With `folds` >= 2 the file is cross-validated instead (each line parsed by a model trained on the
+// other folds of the same file; `training_tsv` is not used): how a training set is judged.
 int run_nlu_eval(const std::filesystem::path& test_tsv, std::ostream& out, std::ostream& err,
                  const std::filesystem::path& knowledge_dir, const std::filesystem::path& training_tsv,
-                 const std::filesystem::path* floors = nullptr);
+                 const std::filesystem::path* floors = nullptr, int folds = 0);
 
 struct IntentScore {
   std::string intent;

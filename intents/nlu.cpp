@@ -113,12 +113,31 @@ constexpr std::string_view kAffirm[] = {
     "妥", "收到", "要", "要的", "需要", "👍", "👌", "ok", "okay", "okk", "ok的", "yes", "yep", "yup", "yeah", "yea",
     "sure", "correct", "right", "alright", "absolutely", "definitely", "ofcourse", "exactly", "perfect", "fine",
     "yesplease", "thatsright", "thatscorrect", "soundsgood", "confirmed", "confirm", "行行行", "好好好", "对对对",
-    "是是是", "可", "好哇", "阔以", "得嘞", "妥了", "ok了", "surething", "yeahsure", "yessure", "allright"};
+    "是是是", "可", "好哇", "阔以", "得嘞", "妥了", "ok了", "surething", "yeahsure", "yessure", "allright",
+    // Colloquial and dialect forms (中/可中 is Henan's 好), and the emoji a thumb reaches for.
+    "嗯呐", "嗯哪", "昂", "对头", "要得", "中中", "可中", "好哒", "好der", "妥妥的", "是的呢", "对呀", "是呀", "嗯是的",
+    "没错没错", "嗯好的", "嗯可以", "okok", "okie", "kk", "ya", "yesyes", "✅", "✔", "✔️", "👍🏻", "🙆"};
 constexpr std::string_view kDeny[] = {
     "不", "不用", "不用了", "不是", "不对", "不要", "不需要", "不必", "不必了", "不行", "不可以", "不同意", "没有",
     "没有了", "没了", "算了", "别", "别了", "否", "错了", "不了", "暂时不用", "先不用", "no", "nope", "nah",
     "nothanks", "notnow", "notreally", "wrong", "noway", "notthat", "thatswrong", "negative", "不用谢谢", "不不",
-    "不不不", "不要不要", "不用不用", "甭了", "甭", "noneed", "notinterested", "不感兴趣", "不用麻烦了", "不必麻烦了"};
+    "不不不", "不要不要", "不用不用", "甭了", "甭", "noneed", "notinterested", "不感兴趣", "不用麻烦了", "不必麻烦了",
+    "不用哒", "不用噢", "用不着", "不中", "免了", "不是不是", "不对不对", "错", "甭麻烦了", "nopenope", "nahh", "nono",
+    "nothx", "notnecessary", "❌", "🙅", "🙅‍♂️", "🙅‍♀️"};
+
+// The reply is one of the words, or one of them said again and again (好好好, 对对, okok, 👌👌):
+// repeating a yes or a no keeps its meaning.
+template <std::size_t N>
+bool is_one_of(std::string_view reply, const std::string_view (&words)[N]) {
+  if (reply.empty()) return false;
+  for (const std::string_view w : words) {
+    if (reply.size() % w.size() != 0) continue;
+    bool same = true;
+    for (std::size_t at = 0; same && at < reply.size(); at += w.size()) same = reply.substr(at, w.size()) == w;
+    if (same) return true;
+  }
+  return false;
+}
 
 // Words that may stand next to a case id without changing what is asked: its progress.
 constexpr std::string_view kCaseStatusFiller[] = {
@@ -152,8 +171,8 @@ std::optional<std::string> rule_intent(std::string_view normalized, std::string_
   }
 
   const std::string b = bare(normalized);
-  if (std::find(std::begin(kAffirm), std::end(kAffirm), b) != std::end(kAffirm)) return "affirm";
-  if (std::find(std::begin(kDeny), std::end(kDeny), b) != std::end(kDeny)) return "deny";
+  if (is_one_of(b, kAffirm)) return "affirm";
+  if (is_one_of(b, kDeny)) return "deny";
   return std::nullopt;
 }
 
@@ -211,10 +230,6 @@ std::shared_ptr<const Nlu> Nlu::load(const std::filesystem::path& knowledge_dir,
 }
 
 std::shared_ptr<Nlu> Nlu::build(const std::filesystem::path& knowledge_dir, const LabelledSet& data) {
-  // The pinyin transliterator is the slowest thing to build and is only needed for homophones,
-  // which training does not use, so it is built meanwhile on another thread.
-  auto pinyin = std::async(std::launch::async, [] { Pinyin::instance(); });
-
   std::shared_ptr<Nlu> nlu(new Nlu);
   nlu->knowledge_ = Knowledge::load(knowledge_dir);
   nlu->matcher_ = std::make_unique<ServiceMatcher>(*nlu->knowledge_);
@@ -223,12 +238,21 @@ std::shared_ptr<Nlu> Nlu::build(const std::filesystem::path& knowledge_dir, cons
   if (data.lines.empty()) throw std::runtime_error("no training lines");
   // Relative dates only have to be found, not resolved exactly, for masking.
   const ReferenceTime now = data.now.value_or(ReferenceTime{});
-  std::vector<LabelledText> intent_examples, service_examples;
-  for (const auto& line : data.lines) {
-    const Analysis a = nlu->analyse(line.text, now);
-    intent_examples.push_back({a.masked, line.intent});
-    service_examples.push_back({a.service_masked, line.service.value_or(std::string(kNoService))});
-  }
+  // The lines are analysed in two halves at once (analyse() is thread-safe): nothing else runs yet,
+  // and on two cores this takes a tenth off the load.
+  const std::size_t count = data.lines.size();
+  std::vector<LabelledText> intent_examples(count), service_examples(count);
+  const auto analyse_lines = [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      const auto& line = data.lines[i];
+      Analysis a = nlu->analyse(line.text, now);
+      intent_examples[i] = {std::move(a.masked), line.intent};
+      service_examples[i] = {std::move(a.service_masked), line.service.value_or(std::string(kNoService))};
+    }
+  };
+  auto second_half = std::async(std::launch::async, analyse_lines, count / 2, count);
+  analyse_lines(0, count / 2);
+  second_half.get();
   // Two cores are the norm where this runs; the two models are independent. The service model
   // only ranks services when no alias named one, so one fit without calibration does, and it reads
   // the topic from character n-grams alone: word features changed 3 of 5,366 cross-validated
@@ -242,7 +266,8 @@ std::shared_ptr<Nlu> Nlu::build(const std::filesystem::path& knowledge_dir, cons
   nlu->services_ = std::make_unique<Classifier>(services.get());
   nlu->stats_.training_ms = ms_since(training_start);
 
-  pinyin.get();
+  // Homophones are indexed only now: the classifier is trained on what the aliases name exactly,
+  // as it always was.
   nlu->matcher_->index_homophones();
   nlu->stats_.training_lines = data.lines.size();
   nlu->stats_.intent_features = nlu->intents_->feature_count();

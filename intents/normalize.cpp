@@ -9,7 +9,6 @@
 #include <opencc/Lexicon.hpp>
 #include <unicode/brkiter.h>
 #include <unicode/normalizer2.h>
-#include <unicode/translit.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
@@ -267,87 +266,6 @@ std::vector<std::string> segment_words(std::string_view normalized) {
     words.push_back(std::move(word));
   }
   return words;
-}
-
-// --- Pinyin ---------------------------------------------------------------------------------------
-
-namespace {
-constexpr char32_t kFirstHan = 0x3400;  // CJK Ext. A .. CJK Unified Ideographs
-constexpr char32_t kLastHan = 0x9FFF;
-constexpr std::uint16_t kUnknown = 0;
-constexpr std::uint16_t kNoReading = 0xFFFF;
-}  // namespace
-
-struct Pinyin::State {
-  std::unique_ptr<icu::Transliterator> transliterator;
-  std::array<std::atomic<std::uint16_t>, kLastHan - kFirstHan + 1> table{};
-  std::mutex mutex;  // guards the transliterator (not thread-safe) and the syllable interning
-  std::unordered_map<std::string, std::uint16_t> ids;
-  std::vector<std::string> spellings{""};
-};
-
-Pinyin::Pinyin() : state_(new State) {
-  UErrorCode status = U_ZERO_ERROR;
-  state_->transliterator.reset(
-      icu::Transliterator::createInstance("Han-Latin; Latin-ASCII", UTRANS_FORWARD, status));
-  if (U_FAILURE(status) || !state_->transliterator) {
-    delete state_;
-    throw std::runtime_error("ICU Han-Latin transliterator unavailable");
-  }
-}
-
-Pinyin::~Pinyin() { delete state_; }
-
-const Pinyin& Pinyin::instance() {
-  static const Pinyin pinyin;
-  return pinyin;
-}
-
-std::uint16_t Pinyin::syllable(char32_t c) const {
-  if (c < kFirstHan || c > kLastHan) return 0;
-  auto& slot = state_->table[c - kFirstHan];
-  std::uint16_t id = slot.load(std::memory_order_acquire);
-  if (id == kUnknown) {
-    const std::lock_guard lock(state_->mutex);
-    id = slot.load(std::memory_order_relaxed);
-    if (id == kUnknown) {
-      icu::UnicodeString text(static_cast<UChar32>(c));
-      state_->transliterator->transliterate(text);
-      std::string latin;
-      text.toUTF8String(latin);
-      std::string spelling;
-      for (const char ch : latin) {
-        if (ch >= 'a' && ch <= 'z') spelling.push_back(ch);
-        if (ch >= 'A' && ch <= 'Z') spelling.push_back(static_cast<char>(ch - 'A' + 'a'));
-      }
-      if (spelling.empty()) {
-        id = kNoReading;
-      } else {
-        auto [it, inserted] =
-            state_->ids.emplace(spelling, static_cast<std::uint16_t>(state_->spellings.size()));
-        if (inserted) state_->spellings.push_back(spelling);
-        id = it->second;
-      }
-      slot.store(id, std::memory_order_release);
-    }
-  }
-  return id == kNoReading ? 0 : id;
-}
-
-std::string Pinyin::spelling(std::uint16_t id) const {
-  const std::lock_guard lock(state_->mutex);
-  return id < state_->spellings.size() ? state_->spellings[id] : std::string();
-}
-
-std::string Pinyin::romanize(std::string_view text) const {
-  std::string out;
-  for (std::size_t pos = 0; pos < text.size();) {
-    const std::uint16_t id = syllable(next_code_point(text, pos));
-    if (id == 0) continue;
-    if (!out.empty()) out.push_back(' ');
-    out += spelling(id);
-  }
-  return out;
 }
 
 }  // namespace talentbot::intents

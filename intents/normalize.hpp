@@ -33,10 +33,10 @@ void append_utf8(std::string& out, char32_t c);
 bool is_han(char32_t c);
 
 // Toneless pinyin of Han characters as small integer syllable ids, for homophone matching
-// (落护 → luo hu = 落户). ICU's "Han-Latin; Latin-ASCII" is exact but slow (≈90 ms to build the
-// transliterator once per process, ≈5 µs per character), so each character is transliterated at
-// most once per process and cached in a lock-free table; the knowledge base and training data warm
-// it at load, so a parse almost never pays for a miss.
+// (落护 → luo hu = 落户). The readings are ICU's "Han-Latin; Latin-ASCII" transform, tabulated at
+// build time for CJK Ext. A and the CJK Unified Ideographs (intents/tools/make_pinyin_table.cpp):
+// building that transliterator at run time took ≈90 ms of CPU per process, and each character
+// ≈5 µs more. A lookup is now an array index. pinyin.cpp.
 class Pinyin {
  public:
   static const Pinyin& instance();
@@ -52,12 +52,9 @@ class Pinyin {
 
   Pinyin(const Pinyin&) = delete;
   Pinyin& operator=(const Pinyin&) = delete;
-  ~Pinyin();
 
  private:
-  Pinyin();
-  struct State;
-  State* state_;
+  Pinyin() = default;
 };
 
 }  // namespace talentbot::intents

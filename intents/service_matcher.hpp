@@ -48,9 +48,8 @@ class ServiceMatcher {
   // Builds the exact (name, alias, department) index.
   explicit ServiceMatcher(const Knowledge& knowledge);
 
-  // Adds homophone matching. Separate because it needs the process-wide pinyin table, whose ICU
-  // transliterator takes ≈100 ms to build: Nlu::load builds that on another thread while it
-  // trains, and the classifier is trained on exact matches only, so training never waits for it.
+  // Adds homophone matching (the process-wide pinyin table). Separate because the classifier is
+  // trained on exact matches only: Nlu::load calls it after training.
   void index_homophones();
 
   // Thread-safe; `normalized` must come from normalize().

@@ -22,8 +22,8 @@ const fs::path kSource(TALENTBOT_SOURCE_DIR);
 
 TEST(NluEval, TestSetMeetsTheFloors) {
   const Floors floors = read_floors(kSource / kDefaultFloors);
-  EXPECT_GE(floors.intent_accuracy, 0.91);  // the floors themselves must not quietly drop
-  EXPECT_GE(floors.service_accuracy, 0.95);
+  EXPECT_GE(floors.intent_accuracy, 0.94);  // the floors themselves must not quietly drop
+  EXPECT_GE(floors.service_accuracy, 0.96);
   const auto nlu = Nlu::load(kSource / kDefaultKnowledgeDir, kSource / kDefaultTrainingTsv);
   const LabelledSet test = read_labelled_tsv(kSource / "tests" / "nlu" / "test.tsv");
   ASSERT_GE(test.lines.size(), 400u);
@@ -103,13 +103,13 @@ TEST(NluSpeed, PrintsParseTimeAndLoadTime) {
   const auto nlu = Nlu::load(kSource / kDefaultKnowledgeDir, kSource / kDefaultTrainingTsv);
   const double load_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   const LabelledSet test = read_labelled_tsv(kSource / "tests" / "nlu" / "test.tsv");
-  evaluate(*nlu, test);  // warm caches (pinyin of unseen characters, thread-local break iterators)
+  evaluate(*nlu, test);  // warm caches (thread-local break iterators)
   std::vector<double> all;
   for (int round = 0; round < 3; ++round) {
     const EvalReport r = evaluate(*nlu, test);
     all.insert(all.end(), r.parse_micros.begin(), r.parse_micros.end());
   }
-  // Run alone (as ctest does), the first load includes building ICU's pinyin transliterator.
+  // Run alone (as ctest does), the first load includes ICU's and OpenCC's one-time set-up.
   std::cout << "[ speed ] model load " << load_ms << " ms (training " << nlu->stats().training_ms
             << " ms, " << nlu->stats().training_lines << " lines), model memory " << nlu->stats().model_bytes / 1024
             << " KiB\n"

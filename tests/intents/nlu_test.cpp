@@ -173,6 +173,13 @@ TEST(RuleIntent, ReadsOneWordAnswersAsAffirmOrDeny) {
   EXPECT_EQ(rule_intent("好的谢谢再见", "好的谢谢再见"), std::nullopt);
 }
 
+TEST(RuleIntent, ReadsARepeatedYesOrNoAsOne) {
+  for (const char* yes : {"对对", "好好好好", "okok", "👌👌", "中中中"}) EXPECT_EQ(rule_intent(yes, yes), "affirm") << yes;
+  for (const char* no : {"nonono", "不要不要不要"}) EXPECT_EQ(rule_intent(no, no), "deny") << no;
+  EXPECT_EQ(rule_intent("...", "..."), std::nullopt);  // punctuation alone is no answer
+  EXPECT_EQ(rule_intent("好不好", "好不好"), std::nullopt);
+}
+
 TEST(RunNlu, WritesOneJsonObjectPerLine) {
   std::istringstream in("你好\n明天下午三点约落户\r\n\nGC20261124-0007\n");
   std::ostringstream out, err;
