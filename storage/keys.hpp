@@ -154,4 +154,11 @@ inline std::string appointment_request(std::string_view idempotency_key) {
 inline std::string scheduled_due() { return "tb:{sched}:due"; }      // sorted set: item id → due, ms
 inline std::string scheduled_items() { return "tb:{sched}:items"; }  // hash: item id → payload
 
+// ---------------------------------------------------------------------------------------------
+// Handoff to a specialist (storage/handoff.hpp). One tag, {ho}: accepting checks and takes the
+// request, moves the messages written while waiting and records the holder in one script.
+inline std::string handoff(std::string_view talent) { return "tb:{ho}:t:" + std::string(talent); }
+inline std::string handoff_waiting(std::string_view talent) { return "tb:{ho}:q:" + std::string(talent); }
+inline std::string handoffs_held(std::string_view specialist) { return "tb:{ho}:s:" + std::string(specialist); }
+
 }  // namespace talentbot::storage::keys
