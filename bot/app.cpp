@@ -19,6 +19,7 @@
 #include "adapters/wecom/api_client.hpp"
 #include "bot/calendar.hpp"
 #include "bot/case_notifier.hpp"
+#include "bot/handoff.hpp"
 #include "bot/center_api.hpp"
 #include "bot/health.hpp"
 #include "bot/http.hpp"
@@ -152,6 +153,7 @@ int run_server(config::Config const& config, Logger& log) {
   Scheduler scheduler(ioc.get_executor(), redis, clock, log);
   NotifierContext const notices{&config, &understanding, calendar.get(), &roster, &log};
   register_sla_handlers(scheduler, redis, notices);
+  register_handoff_escalation(scheduler, HandoffDesk{notices, &redis});
   // The notifier waits for case events on a connection of its own (a blocking read).
   storage::RedisClient notifier_reader(ioc.get_executor(), redis_options(config.redis, redis_url), log);
   CaseNotifier notifier(ioc.get_executor(), redis, notifier_reader, notices, pipeline.instance_id());

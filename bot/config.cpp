@@ -245,6 +245,9 @@ Field const kFields[] = {
        return {};
      },
      [](Config const& c) { return c.roster.file; }},
+    {"roster", "accept_timeout", false, false,
+     [](Config& c, std::string const& s) { return parse_duration(s, c.roster.accept_timeout); },
+     [](Config const& c) { return show_ms(c.roster.accept_timeout); }},
     {"api", "tokens", false, true,
      [](Config& c, std::string const& s) { return parse_api_tokens(s, c.api.tokens); }, nullptr},
     {"appointments", "hours", false, false,

@@ -85,6 +85,9 @@ struct SessionConfig {
 // The people of the green channel (bot/roster.hpp).
 struct RosterConfig {
   std::string file = "deploy/roster.yaml";  // departments' specialists and the center's coordinators
+  // A talent's request for a person not accepted within this (counted in working hours, the
+  // appointments.hours of working days) goes to the department's lead, then to the center.
+  milliseconds accept_timeout{10 * 60 * 1000};
 };
 
 // The working-day calendar (public holidays and make-up workdays, one YAML file per year).

@@ -396,7 +396,7 @@ Session Session::from_json(std::string_view text) {
   s.options = field<std::vector<std::string>>(j, "opts", {});
   s.misunderstood = field<int>(j, "miss", 0);
   s.flow = field<std::string>(j, "flow", "");
-  if (auto it = j.find("slots"); it != j.end() && it->is_object() && !s.flow.empty()) {
+  if (auto it = j.find("slots"); it != j.end() && it->is_object()) {
     for (auto const& [k, v] : it->items())
       if (v.is_string()) s.slots[k] = v.get<std::string>();
   }

@@ -6,6 +6,7 @@
 #include "adapters/wecom/outbound.hpp"
 #include "bot/case_flow.hpp"
 #include "bot/dialogue.hpp"
+#include "bot/handoff.hpp"
 #include "bot/roster.hpp"
 #include "bot/specialist_desk.hpp"
 #include "bot/understanding.hpp"
@@ -140,11 +141,27 @@ Responder dialogue_responder(config::Config const& config, Understanding const& 
     }
     Session const session = stored->type == storage::Reply::Type::string ? Session::from_json(stored->str) : Session{};
 
+    HandoffDesk const handoffs{NotifierContext{&config, &understanding, &calendar, &roster, &log}, &redis};
+    std::string text;
+    if (message->kind == "text") text = message->text;
+    auto const cause = request_key(partition, entry_id);
     if (auto const* specialist = roster.find(message->user)) {
+      Session working = session;
+      auto relay = co_await specialist_message(handoffs, *specialist, text, message->event_key, &working, cause,
+                                               message->created_at);
+      if (relay.retry) {
+        handled.retry = true;
+        co_return handled;
+      }
+      if (relay.taken) {
+        for (std::size_t i = 0; i < relay.replies.size(); ++i)
+          handled.replies.push_back(
+              to_payload(relay.replies[i], message->user, config.wecom.agent_id, partition, entry_id, i));
+        handled.state.push_back(storage::SavedState{std::move(key), working.to_json(), config.session.idle_ttl});
+        co_return handled;
+      }
       SpecialistDesk const desk{&redis, &nlu->knowledge(), &log};
-      std::string text;
-      if (message->kind == "text") text = message->text;
-      auto turn = co_await specialist_turn(desk, *specialist, std::move(text), message->event_key, session,
+      auto turn = co_await specialist_turn(desk, *specialist, std::move(text), message->event_key, working,
                                            message->created_at);
       if (!turn) {
         handled.retry = true;
@@ -155,6 +172,21 @@ Responder dialogue_responder(config::Config const& config, Understanding const& 
             to_payload(turn->replies[i], message->user, config.wecom.agent_id, partition, entry_id, i));
       handled.state.push_back(storage::SavedState{std::move(key), turn->session.to_json(), config.session.idle_ttl});
       co_return handled;
+    }
+
+    // While a specialist holds the conversation (or is being waited for) the bot stays silent.
+    if (!text.empty()) {
+      auto relay = co_await talent_message(handoffs, message->user, text, cause, message->created_at);
+      if (relay.retry) {
+        handled.retry = true;
+        co_return handled;
+      }
+      if (relay.taken) {
+        for (std::size_t i = 0; i < relay.replies.size(); ++i)
+          handled.replies.push_back(
+              to_payload(relay.replies[i], message->user, config.wecom.agent_id, partition, entry_id, i));
+        co_return handled;
+      }
     }
 
     Turn const turn = make_turn(*message, *nlu);
@@ -172,6 +204,11 @@ Responder dialogue_responder(config::Config const& config, Understanding const& 
     } else if (decision.action == "case_status") {
       more = co_await case_progress(desk, message->user, turn.parse.case_id, lang, message->created_at);
       if (!more) handled.retry = true;
+    } else if (decision.action == "handoff") {
+      auto asked = co_await request_person(handoffs, message->user, decision.session.service, lang, text,
+                                           message->created_at);
+      if (asked.retry) handled.retry = true;
+      else more = std::move(asked.replies);
     }
     if (handled.retry) co_return handled;  // Redis is away: the message waits in the inbox
     if (more) decision.replies.insert(decision.replies.end(), more->begin(), more->end());

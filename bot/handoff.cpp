@@ -1,0 +1,345 @@
+// A person in the same chat; see handoff.hpp.
+#include "bot/handoff.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "bot/cases.hpp"
+#include "bot/scheduler.hpp"
+#include "bot/understanding.hpp"
+#include "intents/knowledge.hpp"
+#include "intents/nlu.hpp"
+#include "storage/cases.hpp"
+#include "storage/handoff.hpp"
+#include "storage/scheduler.hpp"
+
+namespace talentbot::bot {
+namespace asio = boost::asio;
+using intents::Language;
+
+namespace {
+
+constexpr std::int64_t kChinaOffset = 8 * 3600;
+
+void say(HandoffStep& s, std::string text) { s.replies.push_back(Reply{Reply::Kind::text, {}, std::move(text), {}, {}}); }
+
+HandoffStep retry() {
+  HandoffStep s;
+  s.retry = true;
+  return s;
+}
+
+HandoffStep taken() {
+  HandoffStep s;
+  s.taken = true;
+  return s;
+}
+
+std::string department_name(intents::Knowledge const& kb, std::string const& id, Language lang) {
+  auto const* d = kb.department(id);
+  if (d == nullptr) return lang == Language::en ? "the Talent Exchange Center" : "市人才交流中心";
+  return lang == Language::en && !d->name.en.empty() ? d->name.en : d->name.zh;
+}
+
+// "【市公安局 服务专员 李娜】": what the talent reads before the specialist's words.
+std::string specialist_prefix(Specialist const& who, intents::Knowledge const& kb, Roster const& roster, Language lang) {
+  std::string out = "【" + department_name(kb, who.department, lang) + " " + role_label(who.role, lang);
+  if (roster.show_names() && !who.name.empty()) out += " " + who.name;
+  return out + "】";
+}
+
+// "#GC20261124-0007" or "#talent1": what the specialist reads (and may write) to address one.
+std::string tag_of(storage::Handoff const& h) { return "#" + (h.case_id.empty() ? h.talent : h.case_id); }
+
+std::vector<Specialist const*> first_responders(Roster const& roster, std::string const& department) {
+  auto people = roster.of_department(department);
+  if (people.empty()) people = roster.coordinators();
+  return people;
+}
+
+storage::Handoff new_request(std::string const& talent, std::string const& department, std::string const& case_id,
+                             Language lang, std::int64_t at) {
+  storage::Handoff h;
+  h.talent = talent;
+  h.department = department;
+  h.case_id = case_id;
+  h.language = lang == Language::en ? "en" : "zh";
+  h.requested_at = at;
+  return h;
+}
+
+std::vector<Notice> request_notices(std::vector<Specialist const*> const& people, storage::Handoff const& h,
+                                    std::string const& last_text, std::string const& why) {
+  std::vector<Notice> out;
+  std::string text = "【转人工" + why + "】" + tag_of(h) + " 请求人工服务。";
+  if (!last_text.empty()) text += "\n最近的消息：" + last_text;
+  text += "\n点击“接入”接手对话（先到先得），或发送“/take " + h.talent + "”。";
+  for (auto const* p : people)
+    out.push_back(Notice{p->user, text, {{"接入", "handoff:" + h.talent + ":accept"}}, "转人工 " + tag_of(h)});
+  return out;
+}
+
+// The talent's open case at the department, if any: the specialist sees it with the request.
+asio::awaitable<std::string> open_case_of(storage::RedisClient& redis, std::string talent, std::string department) {
+  auto mine = co_await storage::cases_of_user(redis, talent);
+  if (!mine) co_return std::string();
+  for (auto const& c : *mine) {
+    auto status = parse_case_status(c.status);
+    if (status && !is_final(*status) && (department.empty() || c.department == department)) co_return c.id;
+  }
+  co_return std::string();
+}
+
+std::int64_t escalation_due(std::int64_t at, HandoffDesk const& desk) {
+  auto const& cfg = *desk.ctx.config;
+  auto const timeout = std::chrono::duration_cast<std::chrono::seconds>(cfg.roster.accept_timeout).count();
+  auto const from = in_working_hours(at, *desk.ctx.calendar, cfg.appointments)
+                        ? at
+                        : next_opening(at, *desk.ctx.calendar, cfg.appointments);
+  return (from + timeout) * 1000;
+}
+
+Specialist const* specialist_of(HandoffDesk const& desk, std::string const& user) { return desk.ctx.roster->find(user); }
+
+// Told to the specialist who accepted second.
+std::string already_taken(storage::Handoff const& h, Specialist const* holder, intents::Knowledge const& kb) {
+  if (h.talent.empty()) return "该人工服务请求已结束。";
+  if (holder == nullptr) return "该对话已由其他专员接入。";
+  std::string who = department_name(kb, holder->department, Language::zh) + " " + role_label(holder->role, Language::zh);
+  if (!holder->name.empty()) who += " " + holder->name;
+  return "该对话已由" + who + "接入。";
+}
+
+asio::awaitable<HandoffStep> relay_to_talent(HandoffDesk desk, Specialist who, storage::Handoff h, std::string text,
+                                             std::string cause) {
+  auto nlu = desk.ctx.understanding->current();
+  if (!nlu) co_return retry();
+  auto const lang = h.language == "en" ? Language::en : Language::zh;
+  std::vector<Notice> notices;
+  notices.push_back(Notice{h.talent, specialist_prefix(who, nlu->knowledge(), *desk.ctx.roster, lang) + text, {}, {}});
+  if (!co_await push_notices(*desk.redis, desk.ctx, cause, std::move(notices))) co_return retry();
+  co_return taken();
+}
+
+}  // namespace
+
+bool in_working_hours(std::int64_t unix_seconds, WorkingCalendar const& calendar, config::AppointmentsConfig const& hours) {
+  auto const day = local_date(unix_seconds);
+  if (!calendar.is_working_day(day)) return false;
+  auto const local = unix_seconds + kChinaOffset;
+  auto const minute = std::chrono::minutes((local % 86'400) / 60);
+  for (auto const& span : hours.hours)
+    if (minute >= span.open && minute < span.close) return true;
+  return false;
+}
+
+std::int64_t next_opening(std::int64_t unix_seconds, WorkingCalendar const& calendar,
+                          config::AppointmentsConfig const& hours) {
+  auto const local = unix_seconds + kChinaOffset;
+  auto const midnight = local - local % 86'400 - kChinaOffset;  // this China day's 00:00, as unix time
+  for (int d = 0; d < 40; ++d) {
+    auto const day_start = midnight + d * 86'400;
+    if (!calendar.is_working_day(local_date(day_start))) continue;
+    for (auto const& span : hours.hours) {
+      auto const open = day_start + std::chrono::duration_cast<std::chrono::seconds>(span.open).count();
+      if (open > unix_seconds) return open;
+    }
+  }
+  return unix_seconds;
+}
+
+asio::awaitable<HandoffStep> talent_message(HandoffDesk desk, std::string talent, std::string text, std::string cause,
+                                            std::int64_t at) {
+  auto h = co_await storage::get_handoff(*desk.redis, talent);
+  if (!h) co_return retry();
+  if (!*h) co_return HandoffStep{};  // no handoff: the bot answers
+  auto const lang = (*h)->language == "en" ? Language::en : Language::zh;
+  if ((*h)->state == "held") {
+    auto const* holder = specialist_of(desk, (*h)->specialist);
+    if (holder == nullptr) {  // the holder left the roster: the bot takes the talent back
+      co_await storage::end_handoff(*desk.redis, talent);
+      co_return HandoffStep{};
+    }
+    std::vector<Notice> notices;
+    notices.push_back(Notice{holder->user, "【" + tag_of(**h) + "】" + text, {}, {}});
+    if (!co_await push_notices(*desk.redis, desk.ctx, cause, std::move(notices))) co_return retry();
+    co_return taken();
+  }
+  // Waiting: kept for whoever accepts; said once, not after every message.
+  nlohmann::json kept{{"at", at}, {"text", text}};
+  auto n = co_await storage::keep_waiting_message(*desk.redis, talent, kept.dump());
+  if (!n) co_return retry();
+  HandoffStep step = taken();
+  if (*n == 1)
+    say(step, lang == Language::en ? "Noted — the specialist will see this as soon as they join."
+                                   : "已记录，专员接入后会看到您的消息。");
+  co_return step;
+}
+
+asio::awaitable<HandoffStep> request_person(HandoffDesk desk, std::string talent, std::string service, Language lang,
+                                            std::string last_text, std::int64_t at) {
+  auto nlu = desk.ctx.understanding->current();
+  if (!nlu) co_return retry();
+  auto const& kb = nlu->knowledge();
+  std::string department;
+  if (auto const* s = kb.service(service)) department = s->department;
+  auto const case_id = co_await open_case_of(*desk.redis, talent, department);
+  auto made = co_await storage::request_handoff(*desk.redis, new_request(talent, department, case_id, lang, at));
+  if (!made) co_return retry();
+  HandoffStep step = taken();
+  auto const& h = made->handoff;
+  if (!made->created) {
+    say(step, h.state == "held" ? (lang == Language::en ? "A specialist is already with you in this chat."
+                                                        : "专员正在为您服务，请直接在这里留言。")
+                                : (lang == Language::en ? "Your request is with the specialists; please hold on."
+                                                        : "您的人工服务请求已送达，请稍候。"));
+    co_return step;
+  }
+  auto people = first_responders(*desk.ctx.roster, department);
+  auto notices = request_notices(people, h, last_text, "");
+  if (!co_await push_notices(*desk.redis, desk.ctx, "ho:" + talent + ":" + std::to_string(at), std::move(notices)))
+    co_return retry();
+  auto sched = co_await storage::schedule(*desk.redis, "ho_esc:" + talent, escalation_due(at, desk), talent);
+  if (!sched) co_return retry();
+  std::string who = department_name(kb, department, lang);
+  if (lang == Language::en) {
+    say(step, "I've asked " + who + " for a specialist; you'll be told who takes it.");
+  } else {
+    say(step, "已通知" + who + "的专员，接入后会告诉您是哪位专员为您服务。");
+  }
+  if (!in_working_hours(at, *desk.ctx.calendar, desk.ctx.config->appointments)) {
+    say(step, lang == Language::en
+                  ? "It is outside working hours now: a specialist will answer after the window opens on the next "
+                    "working day. Your messages are kept until then."
+                  : "现在是非工作时间，专员将在下一个工作日上班后回复您，期间您的留言都会保留。");
+  }
+  desk.ctx.log->info("handoff.requested", {{"department", department}, {"case", case_id}, {"people", people.size()}});
+  co_return step;
+}
+
+asio::awaitable<HandoffStep> specialist_message(HandoffDesk desk, Specialist who, std::string text,
+                                                std::string event_key, Session* session, std::string cause,
+                                                std::int64_t at) {
+  (void)at;
+  auto nlu = desk.ctx.understanding->current();
+  if (!nlu) co_return retry();
+  auto& slots = session->slots;
+  std::string talent;
+  if (event_key.starts_with("handoff:") && event_key.ends_with(":accept")) {
+    talent = event_key.substr(8, event_key.size() - 8 - 7);
+  } else if (text.starts_with("/take ")) {
+    talent = text.substr(6);
+  }
+  if (!talent.empty()) {  // accepting: the first wins
+    auto accepted = co_await storage::accept_handoff(*desk.redis, talent, who.user);
+    if (!accepted) co_return retry();
+    HandoffStep step = taken();
+    if (!accepted->won) {
+      auto const* holder = specialist_of(desk, accepted->handoff.specialist);
+      say(step, already_taken(accepted->handoff, holder, nlu->knowledge()));
+      co_return step;
+    }
+    auto const& h = accepted->handoff;
+    slots["active"] = talent;
+    co_await storage::unschedule(*desk.redis, "ho_esc:" + talent);
+    std::string intro = "已接入 " + tag_of(h) + " 的对话。直接回复即发给对方；多个对话时用“" + tag_of(h) +
+                        " 内容”指定；结束请发“/handback”。";
+    for (auto const& m : accepted->waiting) {
+      auto j = nlohmann::json::parse(m, nullptr, false);
+      if (j.is_object() && j.contains("text") && j["text"].is_string()) intro += "\n等待期间：" + j["text"].get<std::string>();
+    }
+    say(step, intro);
+    auto const lang = h.language == "en" ? Language::en : Language::zh;
+    std::string hello = specialist_prefix(who, nlu->knowledge(), *desk.ctx.roster, lang) +
+                        (lang == Language::en ? "Hello, I'm here now and have read your messages. How can I help?"
+                                              : "您好，我已接入，您的留言都已看到，请问有什么可以帮您？");
+    std::vector<Notice> notices;
+    notices.push_back(Notice{talent, hello, {}, {}});
+    if (!co_await push_notices(*desk.redis, desk.ctx, cause, std::move(notices))) co_return retry();
+    desk.ctx.log->info("handoff.accepted", {{"department", who.department}, {"case", h.case_id}});
+    co_return step;
+  }
+
+  // Writing to a held conversation: "#<tag> text", "/reply text", "/handback [#tag]" or plain text.
+  std::string body = text;
+  std::string target = slots.contains("active") ? slots["active"] : std::string();
+  bool const handback = body.starts_with("/handback") || body == "交还机器人";
+  if (handback) body = body.starts_with("/handback") ? body.substr(9) : std::string();
+  if (body.starts_with("/reply")) body = body.substr(6);
+  while (!body.empty() && body.front() == ' ') body.erase(0, 1);
+  if (body.starts_with("#")) {
+    auto const space = body.find(' ');
+    std::string const tag = body.substr(1, space == std::string::npos ? std::string::npos : space - 1);
+    body = space == std::string::npos ? std::string() : body.substr(space + 1);
+    auto held = co_await storage::handoffs_of(*desk.redis, who.user);
+    if (!held) co_return retry();
+    target.clear();
+    for (auto const& t : *held) {
+      auto h = co_await storage::get_handoff(*desk.redis, t);
+      if (h && *h && (t == tag || (*h)->case_id == tag)) target = t;
+    }
+    if (target.empty()) {
+      HandoffStep step = taken();
+      say(step, "您没有正在进行的对话 #" + tag + "。");
+      co_return step;
+    }
+    slots["active"] = target;
+  } else if (!handback && (text.starts_with("/") || target.empty())) {
+    co_return HandoffStep{};  // a case command, or nobody to talk to: the case desk answers
+  }
+  if (target.empty()) co_return HandoffStep{};
+  auto h = co_await storage::get_handoff(*desk.redis, target);
+  if (!h) co_return retry();
+  if (!*h || (*h)->state != "held" || (*h)->specialist != who.user) {
+    slots.erase("active");
+    HandoffStep step = taken();
+    say(step, "该对话已结束或不由您接待。发送“/cases”查看本部门案件。");
+    co_return step;
+  }
+  if (handback) {
+    auto const lang = (*h)->language == "en" ? Language::en : Language::zh;
+    std::vector<Notice> notices;
+    notices.push_back(Notice{target,
+                             specialist_prefix(who, nlu->knowledge(), *desk.ctx.roster, lang) +
+                                 (lang == Language::en ? "I'm handing you back to the assistant. Thank you!"
+                                                       : "本次人工服务结束，智能助手会继续为您服务，感谢您的耐心。"),
+                             {}, {}});
+    if (!co_await push_notices(*desk.redis, desk.ctx, cause, std::move(notices))) co_return retry();
+    if (!co_await storage::end_handoff(*desk.redis, target)) co_return retry();
+    slots.erase("active");
+    HandoffStep step = taken();
+    say(step, "已结束与 " + tag_of(**h) + " 的对话，已交还机器人。");
+    desk.ctx.log->info("handoff.ended", {{"department", who.department}, {"case", (*h)->case_id}});
+    co_return step;
+  }
+  if (body.empty()) co_return taken();
+  co_return co_await relay_to_talent(desk, who, **h, body, cause);
+}
+
+namespace {
+
+asio::awaitable<bool> escalate(HandoffDesk desk, storage::DueItem item) {
+  auto h = co_await storage::get_handoff(*desk.redis, item.payload);
+  if (!h) co_return false;
+  if (!*h || (*h)->state != "waiting") co_return true;  // accepted or withdrawn meanwhile
+  auto const& roster = *desk.ctx.roster;
+  bool const to_lead = (*h)->escalations == 0 && !roster.leads((*h)->department).empty();
+  auto people = to_lead ? roster.leads((*h)->department) : roster.coordinators();
+  auto notices = request_notices(people, **h, "", to_lead ? "·超时未接" : "·超时未接，请中心协调");
+  if (!co_await push_notices(*desk.redis, desk.ctx, item.id + ":" + std::to_string((*h)->escalations), std::move(notices)))
+    co_return false;
+  co_await storage::note_escalation(*desk.redis, (*h)->talent);
+  desk.ctx.log->warn("handoff.escalated", {{"department", (*h)->department}, {"to", to_lead ? "lead" : "center"}});
+  if (to_lead) {  // the center is next if the lead does not take it either
+    auto const now = item.due / 1000;
+    co_await storage::schedule(*desk.redis, item.id, escalation_due(now, desk), item.payload);
+  }  // complete() keeps a newer schedule, so the next step stays
+  co_return true;
+}
+
+}  // namespace
+
+void register_handoff_escalation(Scheduler& scheduler, HandoffDesk desk) {
+  scheduler.on("ho_esc", [desk](storage::DueItem item) { return escalate(desk, std::move(item)); });
+}
+
+}  // namespace talentbot::bot
