@@ -12,11 +12,14 @@
 
 #include <atomic>
 #include <functional>
+#include <optional>
 #include <thread>
 #include <vector>
 
 #include "adapters/http_client.hpp"
 #include "adapters/wecom/api_client.hpp"
+#include "bot/appointment_reminders.hpp"
+#include "bot/appointment_windows.hpp"
 #include "bot/calendar.hpp"
 #include "bot/center_api.hpp"
 #include "bot/health.hpp"
@@ -109,11 +112,16 @@ int run_server(config::Config const& config, Logger& log) {
   auto const calendar = load_calendar(config.calendar, log);
   if (!calendar) return 1;
   Roster roster;
+  std::optional<AppointmentPlanner> planner;
   try {
     std::vector<std::string> departments;
     for (auto const& d : understanding.current()->knowledge().departments()) departments.push_back(d.id);
     roster = Roster::load(locate_data(config.roster.file), departments);
+    planner.emplace(make_appointment_planner(config.appointments, calendar, departments));
   } catch (RosterError const& e) {
+    log.error("startup.failed", {{"reason", e.what()}});
+    return 1;
+  } catch (WindowsError const& e) {
     log.error("startup.failed", {{"reason", e.what()}});
     return 1;
   }
@@ -145,10 +153,12 @@ int run_server(config::Config const& config, Logger& log) {
   api_settings.webhook_key = config.wecom.webhook_key;
   wecom::ApiClient api(http, redis, api_settings, log);
   Pipeline pipeline(ioc.get_executor(), redis, redis_options(config.redis, redis_url), config.queue,
-                    dialogue_responder(config, understanding, *calendar, redis, log), WecomChannel::sender(api), log);
+                    dialogue_responder(config, understanding, *calendar, *planner, redis, log),
+                    WecomChannel::sender(api), log);
   add_pipeline_metrics(metrics, pipeline);
   SystemClock clock;
   Scheduler scheduler(ioc.get_executor(), redis, clock, log);
+  register_appointment_reminders(scheduler, redis, config, clock, log);
   if (config.queue.workers) {
     pipeline.start();
     scheduler.start();

@@ -12,6 +12,7 @@ class RedisClient;
 
 namespace talentbot::bot {
 
+class AppointmentPlanner;
 class Understanding;
 class WorkingCalendar;
 
@@ -21,8 +22,9 @@ class WorkingCalendar;
 // millisecond), so the partition is part of it. At most 128 characters of [A-Za-z0-9_-@].
 std::string card_task_id(std::string const& tag, unsigned partition, std::string const& entry_id, std::size_t index);
 
-// `config`, `understanding` and `calendar` must outlive the responder.
+// `config`, `understanding`, `calendar` and `planner` must outlive the responder.
 Responder dialogue_responder(config::Config const& config, Understanding const& understanding,
-                             WorkingCalendar const& calendar, storage::RedisClient& redis, Logger& log);
+                             WorkingCalendar const& calendar, AppointmentPlanner const& planner,
+                             storage::RedisClient& redis, Logger& log);
 
 }  // namespace talentbot::bot
