@@ -12,11 +12,14 @@
 
 #include <atomic>
 #include <functional>
+#include <optional>
 #include <thread>
 #include <vector>
 
 #include "adapters/http_client.hpp"
 #include "adapters/wecom/api_client.hpp"
+#include "bot/appointment_reminders.hpp"
+#include "bot/appointment_windows.hpp"
 #include "bot/calendar.hpp"
 #include "bot/case_notifier.hpp"
 #include "bot/handoff.hpp"
@@ -111,11 +114,16 @@ int run_server(config::Config const& config, Logger& log) {
   auto const calendar = load_calendar(config.calendar, log);
   if (!calendar) return 1;
   Roster roster;
+  std::optional<AppointmentPlanner> planner;
   try {
     std::vector<std::string> departments;
     for (auto const& d : understanding.current()->knowledge().departments()) departments.push_back(d.id);
     roster = Roster::load(locate_data(config.roster.file), departments);
+    planner.emplace(make_appointment_planner(config.appointments, calendar, departments));
   } catch (RosterError const& e) {
+    log.error("startup.failed", {{"reason", e.what()}});
+    return 1;
+  } catch (WindowsError const& e) {
     log.error("startup.failed", {{"reason", e.what()}});
     return 1;
   }
@@ -147,7 +155,8 @@ int run_server(config::Config const& config, Logger& log) {
   api_settings.webhook_key = config.wecom.webhook_key;
   wecom::ApiClient api(http, redis, api_settings, log);
   Pipeline pipeline(ioc.get_executor(), redis, redis_options(config.redis, redis_url), config.queue,
-                    dialogue_responder(config, understanding, *calendar, roster, redis, log), WecomChannel::sender(api), log);
+                    dialogue_responder(config, understanding, *calendar, *planner, roster, redis, log),
+                    WecomChannel::sender(api), log);
   add_pipeline_metrics(metrics, pipeline);
   SystemClock clock;
   Scheduler scheduler(ioc.get_executor(), redis, clock, log);
@@ -157,6 +166,7 @@ int run_server(config::Config const& config, Logger& log) {
   // The notifier waits for case events on a connection of its own (a blocking read).
   storage::RedisClient notifier_reader(ioc.get_executor(), redis_options(config.redis, redis_url), log);
   CaseNotifier notifier(ioc.get_executor(), redis, notifier_reader, notices, pipeline.instance_id());
+  register_appointment_reminders(scheduler, redis, config, clock, log);
   if (config.queue.workers) {
     pipeline.start();
     scheduler.start();

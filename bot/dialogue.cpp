@@ -162,6 +162,13 @@ void Step::click(std::string_view key) {
                                "That confirmation has lapsed (nothing was submitted). Say \"I want to apply for "
                                "…\" to start again.")));
   }
+  if (key.starts_with("appt:")) {  // answered by the responder's appointment flow
+    d_.action = "appointment_button";
+    d_.button = std::string(key);
+    auto const rest = key.substr(key.find(':', 5) + 1);  // appt:book:<service>:<slot>, appt:svc:<service>
+    if (auto const* service = kb_.service(rest.substr(0, rest.find(':')))) s_.service = service->id;
+    return;
+  }
   if (key.starts_with("svc:")) {
     auto rest = key.substr(4);
     auto colon = rest.find(':');
@@ -222,10 +229,9 @@ void Step::message(Turn const& turn, std::string const& offer) {
     d_.action = intent;
     return;
   }
-  if (is_appointment_intent(intent)) {
+  if (is_appointment_intent(intent)) {  // answered by the responder (appointment_flow.hpp)
     d_.action = intent;
-    auto const* service = named != nullptr ? named : kb_.service(s_.service);
-    return text(replies::appointment_holding(intent, service, p.datetime, p.date, lang_));
+    return;
   }
   if (intent == "affirm") return text(std::string(tr("好的。还有什么可以帮您？", "All right. What else can I do?")));
   if (intent == "deny") return text(std::string(tr("好的，有需要随时找我。", "All right, I'm here if you need me.")));

@@ -73,8 +73,9 @@ struct Decision {
   std::vector<Reply> replies;
   std::optional<CaseRequest> open_case;
   // "" or the flow to start: "handoff", "complaint", "case_status", "book_appointment",
-  // "reschedule_appointment", "cancel_appointment", "query_appointment".
+  // "reschedule_appointment", "cancel_appointment", "query_appointment", "appointment_button".
   std::string action;
+  std::string button;  // appointment_button: the "appt:" card key (bot/appointment_replies.hpp)
 };
 
 // Below this the classifier's intent is not acted on and the bot asks instead. On tests/nlu/dev.tsv

@@ -53,9 +53,6 @@ std::string complaint(std::optional<std::string> const& case_id, config::CenterC
 // Holding answers of the flows built elsewhere: what the talent is asked for next.
 std::string apply_holding(intents::Service const* service, Language lang);
 std::string case_status_holding(std::optional<std::string> const& case_id, Language lang);
-std::string appointment_holding(std::string_view intent, intents::Service const* service,
-                                std::optional<std::string> const& datetime, std::optional<std::string> const& date,
-                                Language lang);
 
 // "11月26日（周四）15:00" / "Thu 26 Nov, 15:00" from the NLU's ISO 8601; empty if malformed.
 std::string format_when(std::string_view iso, Language lang);

@@ -119,35 +119,6 @@ std::string case_status_holding(std::optional<std::string> const& case_id, Langu
                           "I'll check its progress."));
 }
 
-std::string appointment_holding(std::string_view intent, Service const* s, std::optional<std::string> const& datetime,
-                                std::optional<std::string> const& date, Language lang) {
-  bool en = lang == Language::en;
-  std::string when = datetime ? format_when(*datetime, lang) : date ? format_when(*date, lang) : std::string();
-  std::string what = s ? (en ? " for " + name_of(*s, lang) : "「" + name_of(*s, lang) + "」") : std::string();
-  if (intent == "book_appointment") {
-    std::string out = en ? "Sure, let's book a time at the window" + what : "好的，为您预约" + what + "窗口办理时间";
-    if (!when.empty()) out += (en ? ": " : "：") + when;
-    out += en ? "." : "。";
-    // One question at a time: the service first, then the time.
-    if (!s) return out + (en ? " Which service is it for?" : "请问要办理哪项服务？");
-    if (datetime) return out + (en ? " Let me check that the slot is free." : "我来为您查看该时段是否可约。");
-    return out + (date ? (en ? " What time that day suits you?" : "请问当天几点方便？")
-                       : (en ? " Which day and time suit you?" : "请问您想约哪天、几点？"));
-  }
-  if (intent == "reschedule_appointment") {
-    if (when.empty()) return en ? "Sure, let's move your appointment. Which day and time would suit you instead?"
-                                : "好的，帮您改约。请问改到哪天、几点？";
-    std::string out = en ? "Sure, let's move your appointment to " + when + "." : "好的，帮您把预约改到 " + when + "。";
-    if (!datetime) out += en ? " What time that day suits you?" : "请问当天几点方便？";
-    return out;
-  }
-  if (intent == "cancel_appointment") {
-    return en ? "Sure, let me find your appointment" + what + " so you can confirm the cancellation."
-              : "好的，我来找到您" + (s ? "办理" + what + "的" : std::string("的")) + "预约，请您确认是否取消。";
-  }
-  return en ? "Let me look up your appointment" + what + "." : "好的，我来查一下您" + what + "的预约。";
-}
-
 std::string format_when(std::string_view iso, Language lang) {
   auto num = [&](std::size_t at, std::size_t len) {
     int v = -1;

@@ -4,6 +4,7 @@
 
 #include "adapters/wecom/message.hpp"
 #include "adapters/wecom/outbound.hpp"
+#include "bot/appointment_flow.hpp"
 #include "bot/case_flow.hpp"
 #include "bot/dialogue.hpp"
 #include "bot/handoff.hpp"
@@ -96,6 +97,36 @@ std::string request_key(unsigned partition, std::string const& entry_id) {
   return "p" + std::to_string(partition) + ":" + entry_id;
 }
 
+bool is_appointment_action(std::string const& action) {
+  return action == "book_appointment" || action == "reschedule_appointment" || action == "cancel_appointment" ||
+         action == "query_appointment" || action == "appointment_button";
+}
+
+// Built outside the coroutine (g++ 12 and std::string members initialised in coroutine bodies).
+AppointmentAsk appointment_ask(Decision const& d, Turn const& turn, wecom::InboundMessage const& m,
+                               intents::Language lang, std::string request_key) {
+  AppointmentAsk ask;
+  ask.intent = d.action;
+  ask.button = d.button;
+  ask.service = d.session.service;
+  ask.datetime = turn.parse.datetime;
+  ask.date = turn.parse.date;
+  ask.user = m.user;
+  ask.lang = lang;
+  ask.at = m.created_at;
+  ask.request_key = std::move(request_key);
+  return ask;
+}
+
+// A card sent by a flow is answered by number like the dialogue's own ("2" picks its second button).
+void remember_options(Session& session, std::vector<Reply> const& replies) {
+  for (auto const& r : replies)
+    if (r.kind == Reply::Kind::buttons) {
+      session.options.clear();
+      for (auto const& b : r.buttons) session.options.push_back(b.key);
+    }
+}
+
 void log_not_ready(Logger const& log) {
   log.error("dialogue.no_model", {{"action", "message kept for retry"}});
 }
@@ -119,9 +150,9 @@ std::string card_task_id(std::string const& tag, unsigned partition, std::string
 }
 
 Responder dialogue_responder(config::Config const& config, Understanding const& understanding,
-                             WorkingCalendar const& calendar, Roster const& roster, storage::RedisClient& redis,
-                             Logger& log) {
-  return [&config, &understanding, &calendar, &roster, &redis, &log](
+                             WorkingCalendar const& calendar, AppointmentPlanner const& planner,
+                             Roster const& roster, storage::RedisClient& redis, Logger& log) {
+  return [&config, &understanding, &calendar, &planner, &roster, &redis, &log](
              std::string const& payload, std::string const& entry_id) -> asio::awaitable<Handled> {
     Handled handled;
     auto message = wecom::from_json(payload);
@@ -209,9 +240,17 @@ Responder dialogue_responder(config::Config const& config, Understanding const& 
                                            message->created_at);
       if (asked.retry) handled.retry = true;
       else more = std::move(asked.replies);
+    } else if (is_appointment_action(decision.action)) {
+      AppointmentDesk const window{&redis, &nlu->knowledge(), &planner, &config.center, &log};
+      more = co_await handle_appointment(window, appointment_ask(decision, turn, *message, lang,
+                                                                 request_key(partition, entry_id)));
+      if (!more) handled.retry = true;
     }
     if (handled.retry) co_return handled;  // Redis is away: the message waits in the inbox
-    if (more) decision.replies.insert(decision.replies.end(), more->begin(), more->end());
+    if (more) {
+      remember_options(decision.session, *more);
+      decision.replies.insert(decision.replies.end(), more->begin(), more->end());
+    }
 
     for (std::size_t i = 0; i < decision.replies.size(); ++i)
       handled.replies.push_back(

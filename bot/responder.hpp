@@ -12,6 +12,7 @@ class RedisClient;
 
 namespace talentbot::bot {
 
+class AppointmentPlanner;
 class Understanding;
 class WorkingCalendar;
 class Roster;
@@ -23,9 +24,9 @@ class Roster;
 std::string card_task_id(std::string const& tag, unsigned partition, std::string const& entry_id, std::size_t index);
 
 // Talents talk to the dialogue; people on the roster are specialists (specialist_desk.hpp).
-// `config`, `understanding`, `calendar` and `roster` must outlive the responder.
+// `config`, `understanding`, `calendar`, `planner` and `roster` must outlive the responder.
 Responder dialogue_responder(config::Config const& config, Understanding const& understanding,
-                             WorkingCalendar const& calendar, Roster const& roster, storage::RedisClient& redis,
-                             Logger& log);
+                             WorkingCalendar const& calendar, AppointmentPlanner const& planner,
+                             Roster const& roster, storage::RedisClient& redis, Logger& log);
 
 }  // namespace talentbot::bot

@@ -322,7 +322,8 @@ TEST(Dialogue, FlowIntentsSetTheActionAndSayWhatIsNeededNext) {
   chat.say("取消");
   chat.say("明天下午三点去办落户");
   EXPECT_EQ(chat.last().action, "book_appointment");
-  EXPECT_TRUE(contains(chat.all(), "11月26日（周四）15:00"));
+  EXPECT_EQ(chat.session().service, "household_registration");
+  EXPECT_TRUE(chat.last().replies.empty());  // the responder books (appointment_flow.hpp)
   chat.say("GC20261124-0007 进度");
   EXPECT_EQ(chat.last().action, "case_status");
   EXPECT_TRUE(chat.last().replies.empty());  // the responder answers from the archive
@@ -334,6 +335,20 @@ TEST(Dialogue, FlowIntentsSetTheActionAndSayWhatIsNeededNext) {
   en.click("svc:green_card");
   EXPECT_EQ(en.session().flow, "apply");
   EXPECT_TRUE(contains(en.all(), "mobile number"));
+}
+
+TEST(Dialogue, AnAppointmentButtonGoesToTheAppointmentFlow) {
+  Chat chat;
+  chat.click("appt:book:household_registration:public_security:20261127T1500");
+  EXPECT_EQ(chat.last().action, "appointment_button");
+  EXPECT_EQ(chat.last().button, "appt:book:household_registration:public_security:20261127T1500");
+  EXPECT_TRUE(chat.last().replies.empty());
+  EXPECT_EQ(chat.session().service, "household_registration");  // so "材料" then lists its checklist
+  chat.click("appt:cancel:AP000001");
+  EXPECT_EQ(chat.last().button, "appt:cancel:AP000001");
+  EXPECT_EQ(chat.session().service, "household_registration");
+  chat.click("svc:household_registration");
+  EXPECT_TRUE(chat.last().button.empty());
 }
 
 TEST(Dialogue, SessionJsonRoundTrips) {
