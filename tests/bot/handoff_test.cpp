@@ -1,0 +1,128 @@
+// Escalation of an unanswered request for a person, with the clock under the test's control: the
+// lead after roster.accept_timeout of working time, then the center; nothing once accepted; and a
+// request outside working hours counts from the next opening.
+#include <gtest/gtest.h>
+
+#include "bot/handoff.hpp"
+#include "bot/scheduler.hpp"
+#include "bot/understanding.hpp"
+#include "storage/keys.hpp"
+#include "storage/scheduler.hpp"
+#include "tests/support/redis_fixture.hpp"
+
+namespace talentbot::bot {
+namespace {
+
+using namespace std::chrono;
+using namespace std::chrono_literals;
+
+// Unix seconds of a China-time wall clock.
+std::int64_t china(year_month_day day, int hour, int minute = 0) {
+  return (sys_days(day) + hours(hour - 8) + minutes(minute)).time_since_epoch() / 1s;
+}
+
+class HandoffTest : public test::RedisSuite {
+ protected:
+  HandoffTest() {
+    config.wecom.agent_id = 1000002;
+    calendar = WorkingCalendar::load(TALENTBOT_SOURCE_DIR "/deploy/holidays");
+    roster = Roster::parse(R"(
+center:
+  - {user: coord1}
+departments:
+  public_security:
+    - {user: lead1, role: lead}
+    - {user: svc1, role: service}
+)", "roster", {"public_security", "hrss"});
+  }
+
+  static Understanding& understanding() {
+    static Logger quiet{LogLevel::off};
+    static Understanding* u = [] {
+      config::NluConfig nlu;
+      nlu.knowledge_dir = TALENTBOT_SOURCE_DIR "/intents/knowledge";
+      nlu.training_file = TALENTBOT_SOURCE_DIR "/tests/nlu/train.tsv";
+      auto* made = new Understanding(nlu, quiet);
+      made->load();
+      return made;
+    }();
+    return *u;
+  }
+
+  HandoffDesk desk() { return HandoffDesk{NotifierContext{&config, &understanding(), &calendar, &roster, &log}, &db()}; }
+
+  std::string outbox_of(std::string const& user) {
+    auto const p = storage::keys::partition_of(user, config.queue.partitions);
+    auto r = run(db().command(storage::args("XRANGE", storage::keys::outbox(p), "-", "+")));
+    std::string out;
+    for (auto const& e : r->elements)
+      for (auto const& f : e.elements[1].elements)
+        if (f.str.find("\\\"touser\\\":\\\"" + user + "\\\"") != std::string::npos) out += f.str + "\n";
+    return out;
+  }
+
+  static Clock::time_point at(std::int64_t unix_seconds) { return Clock::time_point(seconds(unix_seconds)); }
+
+  config::Config config;
+  WorkingCalendar calendar;
+  Roster roster;
+  Logger log{LogLevel::off};
+};
+
+TEST_F(HandoffTest, UnansweredGoesToTheLeadThenTheCenterAndStopsOnceAccepted) {
+  auto const asked = china(2026y / November / 25, 10);  // a Wednesday morning
+  auto step = run(request_person(desk(), "talent1", "household_registration", intents::Language::zh, "帮我转人工", asked));
+  ASSERT_TRUE(step.taken);
+  EXPECT_NE(outbox_of("svc1").find("handoff:talent1:accept"), std::string::npos);
+  EXPECT_NE(outbox_of("lead1").find("handoff:talent1:accept"), std::string::npos);
+  EXPECT_EQ(outbox_of("coord1"), "");
+
+  ManualClock clock(at(asked + 9 * 60));
+  Scheduler scheduler(ioc_.get_executor(), db(), clock, log);
+  register_handoff_escalation(scheduler, desk());
+  EXPECT_EQ(run(scheduler.run_due()), 0u);
+  clock.set(at(asked + 10 * 60));
+  EXPECT_EQ(run(scheduler.run_due()), 1u);
+  EXPECT_NE(outbox_of("lead1").find("超时未接"), std::string::npos);
+  EXPECT_EQ(outbox_of("svc1").find("超时未接"), std::string::npos);  // the lead is accountable
+  EXPECT_EQ(outbox_of("coord1"), "");
+  clock.set(at(asked + 20 * 60));
+  EXPECT_EQ(run(scheduler.run_due()), 1u);
+  EXPECT_NE(outbox_of("coord1").find("请中心协调"), std::string::npos);
+  EXPECT_TRUE(run(storage::scheduled_with_prefix(db(), "ho_esc:"))->empty());
+}
+
+TEST_F(HandoffTest, AcceptedInTimeEscalatesNothing) {
+  auto const asked = china(2026y / November / 25, 10);
+  run(request_person(desk(), "talent2", "household_registration", intents::Language::zh, "", asked));
+  Session session;
+  Specialist svc{"svc1", "", "public_security", Specialist::Role::service};
+  auto accepted = run(specialist_message(desk(), svc, "", "handoff:talent2:accept", &session, "p1:1-0", asked + 60));
+  EXPECT_TRUE(accepted.taken);
+  EXPECT_EQ(session.slots["active"], "talent2");
+  ManualClock clock(at(asked + 3600));
+  Scheduler scheduler(ioc_.get_executor(), db(), clock, log);
+  register_handoff_escalation(scheduler, desk());
+  run(scheduler.run_due());
+  EXPECT_EQ(outbox_of("lead1").find("超时未接"), std::string::npos);
+  EXPECT_EQ(outbox_of("coord1"), "");
+}
+
+TEST_F(HandoffTest, OutsideWorkingHoursTheTalentIsToldAndTheClockStartsAtTheOpening) {
+  auto const saturday = china(2026y / November / 28, 10);
+  auto step = run(request_person(desk(), "talent3", "household_registration", intents::Language::zh, "", saturday));
+  std::string said;
+  for (auto const& r : step.replies) said += r.content;
+  EXPECT_NE(said.find("非工作时间"), std::string::npos) << said;
+  auto items = run(storage::scheduled_with_prefix(db(), "ho_esc:talent3")).value();
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].due, (china(2026y / November / 30, 9) + 10 * 60) * 1000);  // Monday 09:10
+  EXPECT_TRUE(in_working_hours(china(2026y / November / 30, 9), calendar, config.appointments));
+  EXPECT_FALSE(in_working_hours(china(2026y / November / 30, 12, 30), calendar, config.appointments));  // lunch
+  EXPECT_FALSE(in_working_hours(china(2026y / October / 2, 10), calendar, config.appointments));       // National Day
+  EXPECT_EQ(next_opening(china(2026y / November / 30, 12, 30), calendar, config.appointments),
+            china(2026y / November / 30, 13, 30));
+}
+
+}  // namespace
+}  // namespace talentbot::bot
