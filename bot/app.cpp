@@ -21,6 +21,7 @@
 #include "bot/appointment_reminders.hpp"
 #include "bot/appointment_windows.hpp"
 #include "bot/calendar.hpp"
+#include "bot/agenda.hpp"
 #include "bot/case_notifier.hpp"
 #include "bot/handoff.hpp"
 #include "bot/center_api.hpp"
@@ -163,6 +164,7 @@ int run_server(config::Config const& config, Logger& log) {
   NotifierContext const notices{&config, &understanding, calendar.get(), &roster, &log};
   register_sla_handlers(scheduler, redis, notices);
   register_handoff_escalation(scheduler, HandoffDesk{notices, &redis});
+  register_morning_agenda(scheduler, HandoffDesk{notices, &redis}, clock, ioc.get_executor());
   // The notifier waits for case events on a connection of its own (a blocking read).
   storage::RedisClient notifier_reader(ioc.get_executor(), redis_options(config.redis, redis_url), log);
   CaseNotifier notifier(ioc.get_executor(), redis, notifier_reader, notices, pipeline.instance_id());

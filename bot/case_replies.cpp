@@ -96,6 +96,7 @@ std::string progress(Case const& c, intents::Knowledge const& kb, WorkingCalenda
   }
   out += en ? "\nHistory:" : "\n办理记录：";
   for (auto const& h : c.history) {
+    if (h.what == "note") continue;  // internal notes are for the department and the center
     out += '\n';
     out += short_time(h.at, lang);
     out += ' ';

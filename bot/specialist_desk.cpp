@@ -3,6 +3,7 @@
 
 #include <sstream>
 
+#include "bot/agenda.hpp"
 #include "bot/case_replies.hpp"
 #include "bot/cases.hpp"
 #include "intents/knowledge.hpp"
@@ -24,6 +25,9 @@ std::string usage() {
          "· /cases 或“我的案件”：本部门办理中的案件\n"
          "· /status <编号> <状态> [说明]：如 /status GC20261124-0007 needs_materials 缺学位证复印件\n"
          "  状态：accepted 受理、in_progress 办理中、needs_materials 需补材料、result_ready 结果已出、closed 办结、rejected 退回\n"
+         "· /note <编号> <备注>：内部备注（记入档案，申请人看不到）\n"
+         "· /agenda 或“今日预约”：本部门今天的窗口预约\n"
+         "· 转人工对话：点“接入”或 /take <用户>；直接回复即转给对方，多个对话用“#编号 内容”，/handback 或“交还机器人”结束\n"
          "· /help 或“帮助”：本说明";
 }
 
@@ -45,6 +49,10 @@ storage::StatusChange change_of(std::string const& id, CaseStatus to, std::strin
   s.entry = history_entry_json(HistoryEntry{at, who, s.to, note});
   s.at = at;
   return s;
+}
+
+std::string note_entry(std::int64_t at, std::string const& who, std::string const& text) {
+  return history_entry_json(HistoryEntry{at, who, "note", text});
 }
 
 bool may_handle(Specialist const& who, Case const& c) {
@@ -121,6 +129,34 @@ asio::awaitable<std::optional<SpecialistTurn>> specialist_turn(SpecialistDesk de
     status = cmd->status;
     note = cmd->note;
     have_note = !note.empty();
+  } else if (t.starts_with("/note ") || t.starts_with("/备注 ")) {
+    // An internal note: kept in the case's history for colleagues and the center, never shown to
+    // the talent (the progress answer leaves notes out) and pushed to nobody.
+    auto const rest = trim(t.substr(t.find(' ') + 1));
+    auto const space = rest.find(' ');
+    auto id = CaseId::parse(rest.substr(0, space));
+    auto const body = space == std::string::npos ? std::string() : trim(rest.substr(space + 1));
+    if (!id || body.empty()) {
+      say(turn, "用法：/note <编号> <内部备注>");
+      co_return turn;
+    }
+    auto stored = co_await storage::get_case(*desk.redis, id->str());
+    if (!stored) co_return std::nullopt;
+    std::optional<Case> c;
+    if (*stored) c = case_from_stored((*stored)->id, (*stored)->status, (*stored)->body, (*stored)->history);
+    if (!c || !may_handle(who, *c)) {
+      say(turn, "没有找到本部门的案件 " + id->str() + "。");
+      co_return turn;
+    }
+    auto noted = co_await storage::add_note(*desk.redis, c->id, note_entry(at, who.user, body));
+    if (!noted) co_return std::nullopt;
+    say(turn, "已为 " + c->id + " 添加内部备注（申请人看不到）。");
+    co_return turn;
+  } else if (t == "/agenda" || t == "今日预约") {
+    auto text_of_day = co_await department_agenda(*desk.redis, *desk.kb, who.department, local_date(at));
+    if (!text_of_day) co_return std::nullopt;
+    say(turn, std::move(*text_of_day));
+    co_return turn;
   } else if (t == "/cases" || t == "我的案件" || t == "本部门案件") {
     auto open = co_await storage::cases_of_department(*desk.redis, who.department, false);
     if (!open) co_return std::nullopt;

@@ -7,7 +7,10 @@
 // Commands (Chinese or English):
 //   /cases, 我的案件                        the department's open cases by deadline
 //   /status <id> <status> [note]           e.g. /status GC20261124-0007 needs_materials 缺学位证复印件
+//   /note <id> <text>                       an internal note in the case's history (not for the talent)
+//   /agenda, 今日预约                        the department's window appointments today
 //   /help, 帮助                              this list
+// Talking with a talent (/take, /reply, #<case id>, /handback) is handoff.hpp.
 #include <boost/asio/awaitable.hpp>
 
 #include <optional>

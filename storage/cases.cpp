@@ -88,6 +88,13 @@ redis.call('XADD', KEYS[5], '*', 'm', cjson.encode({c = ARGV[1], from = cur, e =
 return {'ok', cur}
 )lua");
 
+// KEYS: case, history. ARGV: entry.
+Script const kNote(R"lua(
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('RPUSH', KEYS[2], ARGV[1])
+return 1
+)lua");
+
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 bool valid_day(std::string_view d) {
@@ -177,6 +184,16 @@ Args transition_args(StatusChange const& s) {
 boost::system::error_category const& case_category() noexcept {
   static CaseCategory const category;
   return category;
+}
+
+asio::awaitable<result<void>> add_note(RedisClient& redis, std::string case_id, std::string entry) {
+  if (case_id.empty() || entry.empty()) co_return error_code(case_errc::invalid_argument);
+  if (contains_resident_id(entry)) co_return error_code(case_errc::unmasked_resident_id);
+  auto r = co_await redis.eval(kNote, args(keys::case_record(case_id), keys::case_history(case_id)), args(entry));
+  if (!r) co_return r.error();
+  if (r->is_error()) co_return error_code(errc::server_error);
+  if (r->integer == 0) co_return error_code(case_errc::not_found);
+  co_return result<void>{};
 }
 
 std::optional<CaseEvent> parse_case_event(std::string_view payload) {

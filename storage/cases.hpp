@@ -106,6 +106,11 @@ boost::asio::awaitable<boost::system::result<std::vector<StoredCase>>> cases_of_
 // not_found otherwise. Refuses an entry holding a full resident ID number.
 boost::asio::awaitable<boost::system::result<std::string>> transition(RedisClient& redis, StatusChange change);
 
+// Appends an internal note (a history entry that changes no status and tells nobody) to an
+// existing case. case_errc::not_found otherwise; refuses a full resident ID number.
+boost::asio::awaitable<boost::system::result<void>> add_note(RedisClient& redis, std::string case_id,
+                                                             std::string entry);
+
 // One entry of keys::case_events(): an opening (`from` empty) or a status change, with the
 // history entry (bot::history_entry_json) the change appended.
 struct CaseEvent {

@@ -132,11 +132,13 @@ TEST(CaseFlowEndToEnd, SpecialistsMoveTheCaseAndTheTalentIsToldEachStep) {
   EXPECT_FALSE(has(refused, "王芳"));
 
   specialist.say("/status " + id + " in_progress");
+  EXPECT_TRUE(has(specialist.say("/note " + id + " 已电话联系，周五补交"), "内部备注"));
   specialist.say("/status " + id + " result_ready 户口迁移证已办好，请本人携身份证到窗口领取");
   EXPECT_TRUE(has(pushes(before + 5), "户口迁移证已办好"));
   auto const progress = talent.say(id + " 进度");
   EXPECT_TRUE(has(progress, "办理结果已出")) << progress;
   EXPECT_TRUE(has(progress, "请补交学位证书复印件")) << progress;  // the history keeps every note
+  EXPECT_FALSE(has(progress, "已电话联系")) << progress;          // but internal notes stay inside
 }
 
 TEST(CaseFlowEndToEnd, ARestartInTheMiddleOfTheFlowContinuesIt) {
