@@ -233,6 +233,7 @@ int run_server(config::Config const& config, Logger& log) {
           bool const clean = co_await server.drain(config.server.shutdown_grace);
           // Unacknowledged inbox and outbox entries stay pending in Redis for the next owner.
           pipeline.stop();
+          co_await pipeline.release_idle();
           scheduler.stop();
           notifier.stop();
           notifier_reader.cancel();

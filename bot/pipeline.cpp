@@ -123,6 +123,8 @@ struct Pipeline::Impl : std::enable_shared_from_this<Impl> {
   std::atomic<unsigned> held_count{0};
 
   asio::awaitable<void> lease_loop();
+
+  asio::awaitable<void> release_idle();
   asio::awaitable<void> read_loop(bool inbox);
   asio::awaitable<void> inbox_worker(std::shared_ptr<Partition> p);
   asio::awaitable<void> outbox_worker(std::shared_ptr<Partition> p);
@@ -361,6 +363,19 @@ asio::awaitable<void> Pipeline::Impl::outbox_worker(std::shared_ptr<Partition> p
   }
 }
 
+asio::awaitable<void> Pipeline::Impl::release_idle() {
+  auto self = shared_from_this();
+  std::vector<unsigned> idle;
+  for (auto const& [index, p] : held)
+    if (!p->busy()) idle.push_back(index);
+  for (unsigned index : idle) {
+    co_await redis.eval(kRelease, storage::args(keys::partition_lease(index)), storage::args(instance_id));
+    drop(index, "stopping");
+  }
+  // No longer counted among the live: the others' fair share grows to all partitions at once.
+  co_await redis.command(storage::args("ZREM", keys::instances(), instance_id));
+}
+
 Pipeline::Pipeline(asio::any_io_executor executor, storage::RedisClient& redis,
                    storage::RedisOptions const& redis_options, config::QueueConfig config, Responder responder,
                    Sender sender, Logger& log)
@@ -397,6 +412,11 @@ PipelineStats Pipeline::stats() const {
 }
 
 std::string const& Pipeline::instance_id() const { return impl_->instance_id; }
+
+asio::awaitable<void> Pipeline::release_idle() {
+  auto impl = impl_;
+  co_await asio::co_spawn(impl->strand, impl->release_idle(), asio::use_awaitable);
+}
 
 void add_pipeline_metrics(Metrics& metrics, Pipeline const& pipeline) {
   metrics.add_provider([&pipeline](std::string& out) {

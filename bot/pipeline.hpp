@@ -56,6 +56,10 @@ class Pipeline {
 
   void start();
   void stop();  // stops taking work; unacknowledged entries stay pending for the next owner
+  // After stop(): gives back the leases of partitions with nothing in hand, so another instance
+  // (or this one restarted) takes them at once instead of after queue.lease. A partition still
+  // handling a message keeps its lease until it runs out, so nothing is handled twice.
+  boost::asio::awaitable<void> release_idle();
   PipelineStats stats() const;
   std::string const& instance_id() const;
 

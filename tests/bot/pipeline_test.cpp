@@ -219,5 +219,32 @@ TEST_F(PipelineTest, TwoInstancesShareThePartitions) {
   b.stop();
 }
 
+// A graceful stop gives its idle partitions back at once: a rolling restart does not leave users
+// unanswered for a whole lease.
+TEST_F(PipelineTest, AStoppingInstanceHandsItsIdlePartitionsOverAtOnce) {
+  cfg.lease = 20s;
+  Pipeline a(ioc.get_executor(), redis, options, cfg, echo_responder, recording_sender(), log);
+  Pipeline b(ioc.get_executor(), redis, options, cfg, echo_responder, recording_sender(), log);
+  a.start();
+  b.start();
+  test::run_for(ioc, [&]() -> asio::awaitable<void> {
+    auto const deadline = std::chrono::steady_clock::now() + 5s;
+    while (std::chrono::steady_clock::now() < deadline &&
+           a.stats().partitions_held + b.stats().partitions_held < cfg.partitions)
+      co_await sleep_for(20ms);
+    EXPECT_GT(a.stats().partitions_held, 0u);
+    a.stop();
+    co_await a.release_idle();
+    EXPECT_EQ(a.stats().partitions_held, 0u);
+    auto const quickly = std::chrono::steady_clock::now() + 10s;  // well under the 20 s lease
+    while (std::chrono::steady_clock::now() < quickly && b.stats().partitions_held < cfg.partitions)
+      co_await sleep_for(20ms);
+    EXPECT_EQ(b.stats().partitions_held, cfg.partitions);
+    for (auto const* user : {"u1", "u2", "u3", "u4", "u5"}) co_await accept(user, 0);
+    EXPECT_TRUE(co_await wait_sent(5, 3s));
+  }(), 30s);
+  b.stop();
+}
+
 }  // namespace
 }  // namespace talentbot::bot
