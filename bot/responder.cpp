@@ -40,6 +40,12 @@ std::string to_payload(Reply const& reply, std::string const& user, std::int64_t
   return wecom::to_outbox(request);
 }
 
+void add_replies(Handled& handled, std::vector<Reply> const& replies, wecom::InboundMessage const& m,
+                 std::int64_t agent_id, unsigned partition, std::string const& entry_id) {
+  for (std::size_t i = 0; i < replies.size(); ++i)
+    handled.replies.push_back(to_payload(replies[i], m.user, agent_id, partition, entry_id, i));
+}
+
 Turn make_turn(wecom::InboundMessage const& m, intents::Nlu const& nlu) {
   Turn turn;
   if (m.kind == "event") {
@@ -185,9 +191,7 @@ Responder dialogue_responder(config::Config const& config, Understanding const& 
         co_return handled;
       }
       if (relay.taken) {
-        for (std::size_t i = 0; i < relay.replies.size(); ++i)
-          handled.replies.push_back(
-              to_payload(relay.replies[i], message->user, config.wecom.agent_id, partition, entry_id, i));
+        add_replies(handled, relay.replies, *message, config.wecom.agent_id, partition, entry_id);
         handled.state.push_back(storage::SavedState{std::move(key), working.to_json(), config.session.idle_ttl});
         co_return handled;
       }
@@ -198,9 +202,7 @@ Responder dialogue_responder(config::Config const& config, Understanding const& 
         handled.retry = true;
         co_return handled;
       }
-      for (std::size_t i = 0; i < turn->replies.size(); ++i)
-        handled.replies.push_back(
-            to_payload(turn->replies[i], message->user, config.wecom.agent_id, partition, entry_id, i));
+      add_replies(handled, turn->replies, *message, config.wecom.agent_id, partition, entry_id);
       handled.state.push_back(storage::SavedState{std::move(key), turn->session.to_json(), config.session.idle_ttl});
       co_return handled;
     }
@@ -213,9 +215,7 @@ Responder dialogue_responder(config::Config const& config, Understanding const& 
         co_return handled;
       }
       if (relay.taken) {
-        for (std::size_t i = 0; i < relay.replies.size(); ++i)
-          handled.replies.push_back(
-              to_payload(relay.replies[i], message->user, config.wecom.agent_id, partition, entry_id, i));
+        add_replies(handled, relay.replies, *message, config.wecom.agent_id, partition, entry_id);
         co_return handled;
       }
     }
@@ -252,9 +252,7 @@ Responder dialogue_responder(config::Config const& config, Understanding const& 
       decision.replies.insert(decision.replies.end(), more->begin(), more->end());
     }
 
-    for (std::size_t i = 0; i < decision.replies.size(); ++i)
-      handled.replies.push_back(
-          to_payload(decision.replies[i], message->user, config.wecom.agent_id, partition, entry_id, i));
+    add_replies(handled, decision.replies, *message, config.wecom.agent_id, partition, entry_id);
     if (decision.action == "complaint")
       escalate_complaint(handled, *message, decision, entry_id, partition, nlu->knowledge(), config, log);
     handled.state.push_back(storage::SavedState{std::move(key), decision.session.to_json(), config.session.idle_ttl});

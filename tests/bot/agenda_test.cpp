@@ -7,6 +7,7 @@
 #include "bot/understanding.hpp"
 #include "storage/keys.hpp"
 #include "storage/scheduler.hpp"
+#include "tests/bot/desk_support.hpp"
 #include "tests/support/redis_fixture.hpp"
 #include "tests/support/run.hpp"
 
@@ -15,10 +16,7 @@ namespace {
 
 using namespace std::chrono;
 using namespace std::chrono_literals;
-
-std::int64_t china(year_month_day day, int hour, int minute = 0) {
-  return (sys_days(day) + hours(hour - 8) + minutes(minute)).time_since_epoch() / 1s;
-}
+using test::china;
 
 class AgendaTest : public test::RedisSuite {
  protected:
@@ -26,11 +24,6 @@ class AgendaTest : public test::RedisSuite {
     calendar = WorkingCalendar::load(TALENTBOT_SOURCE_DIR "/deploy/holidays");
     roster = Roster::parse("departments:\n  public_security:\n    - {user: lead1, role: lead}\n  hrss:\n    - {user: h1, role: lead}\n",
                            "roster", {"public_security", "hrss"});
-    config::NluConfig nlu;
-    nlu.knowledge_dir = TALENTBOT_SOURCE_DIR "/intents/knowledge";
-    nlu.training_file = TALENTBOT_SOURCE_DIR "/tests/nlu/train.tsv";
-    understanding = std::make_unique<Understanding>(nlu, log);
-    understanding->load();
   }
 
   void book(std::string const& user, year_month_day day, int hour) {
@@ -49,27 +42,20 @@ class AgendaTest : public test::RedisSuite {
   }
 
   std::string outbox_of(std::string const& user) {
-    auto const p = storage::keys::partition_of(user, config.queue.partitions);
-    auto r = run(db().command(storage::args("XRANGE", storage::keys::outbox(p), "-", "+")));
-    std::string out;
-    for (auto const& e : r->elements)
-      for (auto const& f : e.elements[1].elements)
-        if (f.str.find("\\\"touser\\\":\\\"" + user + "\\\"") != std::string::npos) out += f.str + "\n";
-    return out;
+    return test::outbox_of([this](auto work) { return run(std::move(work)); }, db(), config.queue.partitions, user);
   }
 
   config::Config config;
   WorkingCalendar calendar;
   Roster roster;
   Logger log{LogLevel::off};
-  std::unique_ptr<Understanding> understanding;
 };
 
 TEST_F(AgendaTest, SentAt0830OnWorkingDaysToTheDepartmentThenRescheduled) {
   book("talent1", 2026y / November / 27, 15);
   book("talent2", 2026y / November / 27, 9);
   book("talent3", 2026y / November / 30, 10);
-  HandoffDesk desk{NotifierContext{&config, understanding.get(), &calendar, &roster, &log}, &db()};
+  HandoffDesk desk{NotifierContext{&config, &test::shared_understanding(), &calendar, &roster, &log}, &db()};
   ManualClock clock(Clock::time_point(seconds(china(2026y / November / 26, 9))));
   Scheduler scheduler(ioc_.get_executor(), db(), clock, log);
   register_morning_agenda(scheduler, desk, clock, ioc_.get_executor());

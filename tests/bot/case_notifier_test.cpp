@@ -10,6 +10,7 @@
 #include "storage/cases.hpp"
 #include "storage/keys.hpp"
 #include "storage/streams.hpp"
+#include "tests/bot/desk_support.hpp"
 #include "tests/support/redis_fixture.hpp"
 
 namespace talentbot::bot {
@@ -35,20 +36,8 @@ departments:
 )", "roster", {"public_security", "hrss"});
   }
 
-  static Understanding& understanding() {
-    static Logger quiet{LogLevel::off};
-    static Understanding* u = [] {
-      config::NluConfig nlu;
-      nlu.knowledge_dir = TALENTBOT_SOURCE_DIR "/intents/knowledge";
-      nlu.training_file = TALENTBOT_SOURCE_DIR "/tests/nlu/train.tsv";
-      auto* made = new Understanding(nlu, quiet);
-      made->load();
-      return made;
-    }();
-    return *u;
-  }
 
-  NotifierContext ctx() { return NotifierContext{&config, &understanding(), &calendar, &roster, &log}; }
+  NotifierContext ctx() { return NotifierContext{&config, &test::shared_understanding(), &calendar, &roster, &log}; }
 
   // A public-security case received 2026-11-25, due 2026-12-09.
   std::string open_case(std::string const& user) {
@@ -83,15 +72,8 @@ departments:
     ASSERT_TRUE(run(storage::transition(db(), s))) << s.to;
   }
 
-  // Everything queued for `user` so far.
   std::string outbox_of(std::string const& user) {
-    auto const p = storage::keys::partition_of(user, config.queue.partitions);
-    auto r = run(db().command(storage::args("XRANGE", storage::keys::outbox(p), "-", "+")));
-    std::string out;
-    for (auto const& e : r->elements)
-      for (auto const& f : e.elements[1].elements)
-        if (f.str.find("\\\"touser\\\":\\\"" + user + "\\\"") != std::string::npos) out += f.str + "\n";
-    return out;
+    return test::outbox_of([this](auto work) { return run(std::move(work)); }, db(), config.queue.partitions, user);
   }
 
   config::Config config;

@@ -8,6 +8,7 @@
 #include "bot/understanding.hpp"
 #include "storage/keys.hpp"
 #include "storage/scheduler.hpp"
+#include "tests/bot/desk_support.hpp"
 #include "tests/support/redis_fixture.hpp"
 
 namespace talentbot::bot {
@@ -15,11 +16,7 @@ namespace {
 
 using namespace std::chrono;
 using namespace std::chrono_literals;
-
-// Unix seconds of a China-time wall clock.
-std::int64_t china(year_month_day day, int hour, int minute = 0) {
-  return (sys_days(day) + hours(hour - 8) + minutes(minute)).time_since_epoch() / 1s;
-}
+using test::china;
 
 class HandoffTest : public test::RedisSuite {
  protected:
@@ -36,29 +33,11 @@ departments:
 )", "roster", {"public_security", "hrss"});
   }
 
-  static Understanding& understanding() {
-    static Logger quiet{LogLevel::off};
-    static Understanding* u = [] {
-      config::NluConfig nlu;
-      nlu.knowledge_dir = TALENTBOT_SOURCE_DIR "/intents/knowledge";
-      nlu.training_file = TALENTBOT_SOURCE_DIR "/tests/nlu/train.tsv";
-      auto* made = new Understanding(nlu, quiet);
-      made->load();
-      return made;
-    }();
-    return *u;
-  }
 
-  HandoffDesk desk() { return HandoffDesk{NotifierContext{&config, &understanding(), &calendar, &roster, &log}, &db()}; }
+  HandoffDesk desk() { return HandoffDesk{NotifierContext{&config, &test::shared_understanding(), &calendar, &roster, &log}, &db()}; }
 
   std::string outbox_of(std::string const& user) {
-    auto const p = storage::keys::partition_of(user, config.queue.partitions);
-    auto r = run(db().command(storage::args("XRANGE", storage::keys::outbox(p), "-", "+")));
-    std::string out;
-    for (auto const& e : r->elements)
-      for (auto const& f : e.elements[1].elements)
-        if (f.str.find("\\\"touser\\\":\\\"" + user + "\\\"") != std::string::npos) out += f.str + "\n";
-    return out;
+    return test::outbox_of([this](auto work) { return run(std::move(work)); }, db(), config.queue.partitions, user);
   }
 
   static Clock::time_point at(std::int64_t unix_seconds) { return Clock::time_point(seconds(unix_seconds)); }
