@@ -67,8 +67,9 @@ constexpr std::chrono::milliseconds kComplaintRetention = std::chrono::hours(24 
 
 // 问责 (article 11): a complaint is recorded with its department and reaches the center at once,
 // through the center's group robot when one is configured, in the same commit as the reply.
-void escalate_complaint(Handled& handled, wecom::InboundMessage const& m, Decision const& d, std::string const& entry_id,
-                        unsigned partition, intents::Knowledge const& kb, config::Config const& config, Logger const& log) {
+void escalate_complaint(Handled& handled, wecom::InboundMessage const& m, Decision const& d,
+                        std::optional<std::string> const& case_id, std::string const& entry_id, unsigned partition,
+                        intents::Knowledge const& kb, config::Config const& config, Logger const& log) {
   std::string service_name, department_id, department_name;
   if (auto const* service = kb.service(d.session.service)) {
     service_name = service->name.zh;
@@ -80,7 +81,8 @@ void escalate_complaint(Handled& handled, wecom::InboundMessage const& m, Decisi
                         {"text", m.text},
                         {"service", d.session.service},
                         {"department_id", department_id},
-                        {"department", department_name}};
+                        {"department", department_name},
+                        {"case_id", case_id.value_or("")}};
   handled.state.push_back(
       storage::SavedState{storage::keys::complaint(partition, entry_id), record.dump(), kComplaintRetention});
   if (config.wecom.webhook_key.empty()) {
@@ -90,6 +92,7 @@ void escalate_complaint(Handled& handled, wecom::InboundMessage const& m, Decisi
   std::string notice = "【绿色通道投诉】用户 " + m.user;
   if (!service_name.empty()) notice += "，事项：" + service_name;
   if (!department_name.empty()) notice += "（" + department_name + "）";
+  if (case_id) notice += "，案件：" + *case_id;
   notice += "\n内容：" + wecom::truncate_utf8(m.text, 600) + "\n请中心协调处理并跟进（第十一条）。";
   wecom::OutboundRequest request;
   request.api = wecom::Api::webhook_send;
@@ -254,7 +257,8 @@ Responder dialogue_responder(config::Config const& config, Understanding const& 
 
     add_replies(handled, decision.replies, *message, config.wecom.agent_id, partition, entry_id);
     if (decision.action == "complaint")
-      escalate_complaint(handled, *message, decision, entry_id, partition, nlu->knowledge(), config, log);
+      escalate_complaint(handled, *message, decision, turn.parse.case_id, entry_id, partition, nlu->knowledge(), config,
+                         log);
     handled.state.push_back(storage::SavedState{std::move(key), decision.session.to_json(), config.session.idle_ttl});
     co_return handled;
   };

@@ -111,7 +111,7 @@ namespace {
 
 TEST(WecomEndToEnd, ComplaintIsAcknowledgedRecordedAndSentToTheCenterGroup) {
   test::Stack stack(test::Stack::Env{{"TALENTBOT_WECOM_WEBHOOK_KEY", "center-robot"}});
-  stack.send_text("talent5", "我的落户申请交上去一个月了一直没人处理，推来推去的");
+  stack.send_text("talent5", "我的落户申请 GC20261101-0003 交上去一个月了一直没人处理，推来推去的");
   auto to_talent = stack.wait_messages("talent5", 1);
   ASSERT_GE(to_talent.size(), 1u) << stack.bot().log();
   auto to_center = stack.wait_messages("webhook:center-robot", 1);
@@ -132,6 +132,8 @@ TEST(WecomEndToEnd, ComplaintIsAcknowledgedRecordedAndSentToTheCenterGroup) {
   EXPECT_NE(record.find("household_registration"), std::string::npos) << record;
   EXPECT_NE(record.find("\"department_id\":\"public_security\""), std::string::npos) << record;
   EXPECT_NE(record.find("talent5"), std::string::npos) << record;
+  EXPECT_NE(record.find("\"case_id\":\"GC20261101-0003\""), std::string::npos) << record;  // against the case
+  EXPECT_NE(notice.find("GC20261101-0003"), std::string::npos);
 }
 
 }  // namespace
