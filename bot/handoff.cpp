@@ -259,6 +259,8 @@ asio::awaitable<HandoffStep> specialist_message(HandoffDesk desk, Specialist who
     co_return step;
   }
 
+  // A click on another card (a case's next step) is case work, not a message to relay.
+  if (!event_key.empty()) co_return HandoffStep{};
   // Writing to a held conversation: "#<tag> text", "/reply text", "/handback [#tag]" or plain text.
   std::string body = text;
   std::string target = slots.contains("active") ? slots["active"] : std::string();

@@ -79,6 +79,11 @@ TEST_F(HandoffTest, AcceptedInTimeEscalatesNothing) {
   auto accepted = run(specialist_message(desk(), svc, "", "handoff:talent2:accept", &session, "p1:1-0", asked + 60));
   EXPECT_TRUE(accepted.taken);
   EXPECT_EQ(session.slots["active"], "talent2");
+  // While holding it, case cards and commands are still case work, not words for the talent.
+  EXPECT_FALSE(run(specialist_message(desk(), svc, "", "case:GC20261125-0001:accepted", &session, "p1:2-0", asked + 90)).taken);
+  EXPECT_FALSE(run(specialist_message(desk(), svc, "/cases", "", &session, "p1:3-0", asked + 95)).taken);
+  EXPECT_TRUE(run(specialist_message(desk(), svc, "您好", "", &session, "p1:4-0", asked + 99)).taken);
+  EXPECT_NE(outbox_of("talent2").find("您好"), std::string::npos);
   ManualClock clock(at(asked + 3600));
   Scheduler scheduler(ioc_.get_executor(), db(), clock, log);
   register_handoff_escalation(scheduler, desk());
