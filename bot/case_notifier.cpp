@@ -107,6 +107,14 @@ std::vector<Notice> notices_for_event(Case const& c, std::string const& from, Hi
     return out;
   }
   out.push_back(Notice{c.talent_user, case_replies::status_push(c, entry, kb, language_of(c)), {}, {}});
+  // A change made outside the department (the center, through its API) is news to its people.
+  if (entry.who != c.talent_user && roster.find(entry.who) == nullptr) {
+    std::string text = "【中心更新】" + c.id + " → " + case_replies::status_label(c.status, Language::zh) + "（" +
+                       entry.who + "）";
+    if (!entry.note.empty()) text += "\n说明：" + entry.note;
+    for (auto const* p : roster.of_department(c.department)) out.push_back(Notice{p->user, text, next_step_buttons(c), c.id + " 下一步"});
+    return out;
+  }
   // The specialist who made the change sees where the case stands and what may follow.
   if (auto const* who = roster.find(entry.who)) {
     std::string text = "已更新 " + c.id + " → " + case_replies::status_label(c.status, Language::zh) + "，已通知申请人。";

@@ -104,6 +104,19 @@ TEST_F(CaseNotifierTest, NewCaseReachesTheDepartmentOnceAndSchedulesTheWatchdog)
   EXPECT_NE(outbox_of("talent1").find("已受理"), std::string::npos);
   EXPECT_NE(outbox_of("svc1").find("已更新"), std::string::npos);  // the one who moved it
   EXPECT_EQ(outbox_of("lead1").find("已更新"), std::string::npos);
+
+  // A change by the center (through its API, under a token's name) reaches the department too.
+  storage::StatusChange by_center;
+  by_center.case_id = id;
+  by_center.to = "rejected";
+  by_center.allowed_from = allowed_from(CaseStatus::rejected);
+  by_center.closes = true;
+  by_center.entry = history_entry_json(HistoryEntry{2, "center", "rejected", "不属于高层次人才范围"});
+  by_center.at = 2;
+  ASSERT_TRUE(run(storage::transition(db(), by_center)));
+  EXPECT_EQ(run(notifier.run_once()), 1u);
+  EXPECT_NE(outbox_of("lead1").find("中心更新"), std::string::npos);
+  EXPECT_NE(outbox_of("talent1").find("不属于高层次人才范围"), std::string::npos);
 }
 
 TEST_F(CaseNotifierTest, WarningAndEscalationFireOnTimeOnlyForOpenCases) {
