@@ -103,10 +103,13 @@ std::string apply_holding(Service const* s, Language lang) {
                             "employer."));
   }
   auto name = name_of(*s, lang);
-  return lang == Language::en
-             ? "Sure, let's apply for " + name + ". Before I submit it I need your name, mobile number and "
-               "employer; I'll ask for them one at a time."
-             : "好的，我来帮您申请「" + name + "」。提交前需要确认您的姓名、手机号码和工作单位，我会逐项询问。";
+  if (lang == Language::en) {
+    return "Sure, let's apply for " + name + ". Before I submit it I need your name, mobile number" +
+           (s->id_number ? std::string(", employer and resident ID number") : std::string(" and employer")) +
+           "; I'll ask for them one at a time.";
+  }
+  return "好的，我来帮您申请「" + name + "」。提交前需要确认您的姓名、手机号码" +
+         (s->id_number ? std::string("、工作单位和身份证号码") : std::string("和工作单位")) + "，我会逐项询问。";
 }
 
 std::string case_status_holding(std::optional<std::string> const& case_id, Language lang) {

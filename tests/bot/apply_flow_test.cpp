@@ -54,6 +54,7 @@ TEST(ApplyFlow, BadDetailsAreAskedAgainWithAHint) {
 TEST(ApplyFlow, TheIdNumberIsAskedOnlyWhereNeededAndKeptMasked) {
   Chat chat;
   chat.say("我要办落户");
+  EXPECT_TRUE(contains(chat.all(), "工作单位和身份证号码"));  // said up front
   chat.say("张伟");
   chat.say("13812345678");
   chat.say("平顶山学院");
