@@ -48,7 +48,7 @@ asio::awaitable<bool> send_agendas(HandoffDesk desk, storage::DueItem item) {
     if (!co_await push_notices(*desk.redis, desk.ctx, "agenda:" + yyyymmdd(day), std::move(notices))) co_return false;
   }
   auto const next = next_agenda_time(item.due / 1000 + 60, *desk.ctx.calendar);
-  co_await storage::schedule(*desk.redis, item.id, next * 1000, "");
+  if (!co_await storage::schedule(*desk.redis, item.id, next * 1000, "")) co_return false;
   co_return true;  // complete() keeps the newer schedule
 }
 

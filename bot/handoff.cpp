@@ -89,16 +89,66 @@ asio::awaitable<std::string> open_case_of(storage::RedisClient& redis, std::stri
   co_return std::string();
 }
 
+// `accept_timeout` counted in working time only: a request at 16:50 with 30 minutes left in the
+// day's last span goes up the next morning, not at 17:20 when nobody is there.
 std::int64_t escalation_due(std::int64_t at, HandoffDesk const& desk) {
   auto const& cfg = *desk.ctx.config;
-  auto const timeout = std::chrono::duration_cast<std::chrono::seconds>(cfg.roster.accept_timeout).count();
-  auto const from = in_working_hours(at, *desk.ctx.calendar, cfg.appointments)
-                        ? at
-                        : next_opening(at, *desk.ctx.calendar, cfg.appointments);
-  return (from + timeout) * 1000;
+  auto left = std::chrono::duration_cast<std::chrono::seconds>(cfg.roster.accept_timeout).count();
+  auto now = at;
+  for (int guard = 0; guard < 400 && left > 0; ++guard) {
+    if (!in_working_hours(now, *desk.ctx.calendar, cfg.appointments)) {
+      now = next_opening(now, *desk.ctx.calendar, cfg.appointments);
+      continue;
+    }
+    auto const local_minute = (now + kChinaOffset) % 86'400 / 60;
+    std::int64_t close = now;
+    for (auto const& span : cfg.appointments.hours)
+      if (local_minute >= span.open.count() && local_minute < span.close.count())
+        close = now - (now + kChinaOffset) % 86'400 + span.close.count() * 60;
+    auto const step = std::min(left, close - now);
+    now += step;
+    left -= step;
+  }
+  return now * 1000;
 }
 
 Specialist const* specialist_of(HandoffDesk const& desk, std::string const& user) { return desk.ctx.roster->find(user); }
+
+std::string kept_message(std::int64_t at, std::string const& text) {
+  return nlohmann::json{{"at", at}, {"text", text}}.dump();
+}
+
+bool withdraws(std::string const& text) {
+  for (std::string_view w : {"取消人工", "不用人工", "不用转人工", "取消转人工", "cancel the request", "no human", "never mind"})
+    if (text.find(w) != std::string::npos) return true;
+  return false;
+}
+
+// Only the department asked (or the center) may take a request: the waiting messages may hold
+// personal details.
+bool may_take(Specialist const& who, storage::Handoff const& h) {
+  return who.role == Specialist::Role::coordinator || (!h.department.empty() && who.department == h.department);
+}
+
+// What the winner reads first: the latest kept messages, each cut short, within WeCom's 2048 bytes.
+std::string accepted_intro(storage::Handoff const& h, std::vector<std::string> const& waiting) {
+  std::string intro = "已接入 " + tag_of(h) + " 的对话。直接回复即发给对方；多个对话时用“" + tag_of(h) +
+                      " 内容”指定；结束请发“/handback”。";
+  std::size_t const shown = std::min<std::size_t>(waiting.size(), 8);
+  if (waiting.size() > shown) intro += "\n（等待期间共 " + std::to_string(waiting.size()) + " 条，以下为最近 8 条）";
+  for (std::size_t i = waiting.size() - shown; i < waiting.size(); ++i) {
+    auto j = nlohmann::json::parse(waiting[i], nullptr, false);
+    if (!j.is_object() || !j.contains("text") || !j["text"].is_string()) continue;
+    auto line = j["text"].get<std::string>();
+    if (line.size() > 180) {
+      std::size_t cut = 180;
+      while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
+      line = line.substr(0, cut) + "…";
+    }
+    intro += "\n等待期间：" + line;
+  }
+  return intro;
+}
 
 // Told to the specialist who accepted second.
 std::string already_taken(storage::Handoff const& h, Specialist const* holder, intents::Knowledge const& kb) {
@@ -164,10 +214,17 @@ asio::awaitable<HandoffStep> talent_message(HandoffDesk desk, std::string talent
     if (!co_await push_notices(*desk.redis, desk.ctx, cause, std::move(notices))) co_return retry();
     co_return taken();
   }
-  // Waiting: kept for whoever accepts; said once, not after every message.
-  nlohmann::json kept{{"at", at}, {"text", text}};
-  auto n = co_await storage::keep_waiting_message(*desk.redis, talent, kept.dump());
-  if (!n) co_return retry();
+  // Waiting: the talent may withdraw; anything else is kept for whoever accepts, said once.
+  if (withdraws(text)) {
+    if (!co_await storage::end_handoff(*desk.redis, talent)) co_return retry();
+    co_await storage::unschedule(*desk.redis, "ho_esc:" + talent);
+    HandoffStep step = taken();
+    say(step, lang == Language::en ? "All right, the request for a person is withdrawn. I'm here to help again."
+                                   : "好的，已取消人工服务请求，我继续为您服务。");
+    co_return step;
+  }
+  auto n = co_await storage::keep_waiting_message(*desk.redis, talent, kept_message(at, text));
+  if (!n || *n < 0) co_return retry();  // accepted or ended in between: handled again, it is relayed or answered
   HandoffStep step = taken();
   if (*n == 1)
     say(step, lang == Language::en ? "Noted — the specialist will see this as soon as they join."
@@ -187,7 +244,8 @@ asio::awaitable<HandoffStep> request_person(HandoffDesk desk, std::string talent
   if (!made) co_return retry();
   HandoffStep step = taken();
   auto const& h = made->handoff;
-  if (!made->created) {
+  bool const same_request = !made->created && h.state == "waiting" && h.requested_at == at;  // handled again
+  if (!made->created && !same_request) {
     say(step, h.state == "held" ? (lang == Language::en ? "A specialist is already with you in this chat."
                                                         : "专员正在为您服务，请直接在这里留言。")
                                 : (lang == Language::en ? "Your request is with the specialists; please hold on."
@@ -223,6 +281,9 @@ asio::awaitable<HandoffStep> specialist_message(HandoffDesk desk, Specialist who
   auto nlu = desk.ctx.understanding->current();
   if (!nlu) co_return retry();
   auto& slots = session->slots;
+  // A note the desk asked for, and the desk's own words, are case work, not words for a talent.
+  if (session->flow == "note" || text == "我的案件" || text == "本部门案件" || text == "今日预约" || text == "帮助")
+    co_return HandoffStep{};
   std::string talent;
   if (event_key.starts_with("handoff:") && event_key.ends_with(":accept")) {
     talent = event_key.substr(8, event_key.size() - 8 - 7);
@@ -230,6 +291,13 @@ asio::awaitable<HandoffStep> specialist_message(HandoffDesk desk, Specialist who
     talent = text.substr(6);
   }
   if (!talent.empty()) {  // accepting: the first wins
+    auto asked = co_await storage::get_handoff(*desk.redis, talent);
+    if (!asked) co_return retry();
+    if (*asked && !may_take(who, **asked)) {
+      HandoffStep step = taken();
+      say(step, "该人工服务请求不属于本部门。");
+      co_return step;
+    }
     auto accepted = co_await storage::accept_handoff(*desk.redis, talent, who.user);
     if (!accepted) co_return retry();
     HandoffStep step = taken();
@@ -241,13 +309,7 @@ asio::awaitable<HandoffStep> specialist_message(HandoffDesk desk, Specialist who
     auto const& h = accepted->handoff;
     slots["active"] = talent;
     co_await storage::unschedule(*desk.redis, "ho_esc:" + talent);
-    std::string intro = "已接入 " + tag_of(h) + " 的对话。直接回复即发给对方；多个对话时用“" + tag_of(h) +
-                        " 内容”指定；结束请发“/handback”。";
-    for (auto const& m : accepted->waiting) {
-      auto j = nlohmann::json::parse(m, nullptr, false);
-      if (j.is_object() && j.contains("text") && j["text"].is_string()) intro += "\n等待期间：" + j["text"].get<std::string>();
-    }
-    say(step, intro);
+    say(step, accepted_intro(h, accepted->waiting));
     auto const lang = h.language == "en" ? Language::en : Language::zh;
     std::string hello = specialist_prefix(who, nlu->knowledge(), *desk.ctx.roster, lang) +
                         (lang == Language::en ? "Hello, I'm here now and have read your messages. How can I help?"
@@ -327,13 +389,13 @@ asio::awaitable<bool> escalate(HandoffDesk desk, storage::DueItem item) {
   bool const to_lead = (*h)->escalations == 0 && !roster.leads((*h)->department).empty();
   auto people = to_lead ? roster.leads((*h)->department) : roster.coordinators();
   auto notices = request_notices(people, **h, "", to_lead ? "·超时未接" : "·超时未接，请中心协调");
-  if (!co_await push_notices(*desk.redis, desk.ctx, item.id + ":" + std::to_string((*h)->escalations), std::move(notices)))
-    co_return false;
+  auto const cause = item.id + ":" + std::to_string((*h)->requested_at) + ":" + std::to_string((*h)->escalations);
+  if (!co_await push_notices(*desk.redis, desk.ctx, cause, std::move(notices))) co_return false;
   co_await storage::note_escalation(*desk.redis, (*h)->talent);
   desk.ctx.log->warn("handoff.escalated", {{"department", (*h)->department}, {"to", to_lead ? "lead" : "center"}});
   if (to_lead) {  // the center is next if the lead does not take it either
     auto const now = item.due / 1000;
-    co_await storage::schedule(*desk.redis, item.id, escalation_due(now, desk), item.payload);
+    if (!co_await storage::schedule(*desk.redis, item.id, escalation_due(now, desk), item.payload)) co_return false;
   }  // complete() keeps a newer schedule, so the next step stays
   co_return true;
 }

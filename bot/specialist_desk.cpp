@@ -16,6 +16,8 @@ using intents::Language;
 namespace {
 
 constexpr std::string_view kNoteFlow = "note";
+// Refused by storage (the archive never holds a full number); said instead of retrying forever.
+constexpr char const* kNoIdNumbers = "说明里不能包含完整的身份证号码（档案只保存隐去中间数字的号码），请删去后重发。";
 
 void say(SpecialistTurn& t, std::string text) { t.replies.push_back(Reply{Reply::Kind::text, {}, std::move(text), {}, {}}); }
 
@@ -149,6 +151,10 @@ asio::awaitable<std::optional<SpecialistTurn>> specialist_turn(SpecialistDesk de
       co_return turn;
     }
     auto noted = co_await storage::add_note(*desk.redis, c->id, note_entry(at, who.user, body));
+    if (!noted && noted.error() == storage::case_errc::unmasked_resident_id) {
+      say(turn, kNoIdNumbers);
+      co_return turn;
+    }
     if (!noted) co_return std::nullopt;
     say(turn, "已为 " + c->id + " 添加内部备注（申请人看不到）。");
     co_return turn;
@@ -202,6 +208,10 @@ asio::awaitable<std::optional<SpecialistTurn>> specialist_turn(SpecialistDesk de
     }
     if (changed.error() == storage::case_errc::not_found) {
       say(turn, "没有找到本部门的案件 " + case_id + "。");
+      co_return turn;
+    }
+    if (changed.error() == storage::case_errc::unmasked_resident_id) {
+      say(turn, kNoIdNumbers);
       co_return turn;
     }
     co_return std::nullopt;

@@ -14,7 +14,8 @@ constexpr char const* kFields[] = {"talent", "state", "department", "specialist"
 
 // KEYS: record. ARGV: talent, department, case_id, language, at.
 Script const kRequest(R"lua(
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+if redis.call('HEXISTS', KEYS[1], 'state') == 1 then return 0 end
+redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'talent', ARGV[1], 'state', 'waiting', 'department', ARGV[2], 'case_id', ARGV[3],
            'language', ARGV[4], 'requested_at', ARGV[5], 'escalations', 0, 'specialist', '')
 return 1
@@ -32,15 +33,16 @@ return redis.call('LLEN', KEYS[2])
 Script const kAccept(R"lua(
 local state = redis.call('HGET', KEYS[1], 'state')
 if not state then return {'none'} end
-if state ~= 'waiting' then return {'held', redis.call('HGET', KEYS[1], 'specialist')} end
+local holder = redis.call('HGET', KEYS[1], 'specialist')
+-- The winner asking again (its message handled again after a crash) wins again, with the same
+-- kept messages: they are deleted only when the handoff ends.
+if state ~= 'waiting' and holder ~= ARGV[1] then return {'held', holder} end
 redis.call('HSET', KEYS[1], 'state', 'held', 'specialist', ARGV[1])
 redis.call('SADD', KEYS[3], ARGV[2])
-local kept = redis.call('LRANGE', KEYS[2], 0, -1)
-redis.call('DEL', KEYS[2])
-return {'won', kept}
+return {'won', redis.call('LRANGE', KEYS[2], 0, -1)}
 )lua");
 
-// KEYS: record, waiting list. ARGV: talent. The holder's set is named from the record.
+// KEYS: record, waiting list. ARGV: talent, the prefix of the holders' sets (same {ho} slot).
 Script const kEnd(R"lua(
 local holder = redis.call('HGET', KEYS[1], 'specialist')
 if not holder then return 0 end
@@ -142,8 +144,14 @@ asio::awaitable<result<std::vector<std::string>>> handoffs_of(RedisClient& redis
   co_return out;
 }
 
+// Counts only on a live record: a handoff ended meanwhile must not come back as a husk.
+Script const kEscalated(R"lua(
+if redis.call('HEXISTS', KEYS[1], 'state') == 0 then return 0 end
+return redis.call('HINCRBY', KEYS[1], 'escalations', 1)
+)lua");
+
 asio::awaitable<result<void>> note_escalation(RedisClient& redis, std::string talent) {
-  auto r = co_await redis.command(args("HINCRBY", keys::handoff(talent), "escalations", "1"));
+  auto r = co_await redis.eval(kEscalated, args(keys::handoff(talent)), Args{});
   if (!r) co_return r.error();
   co_return result<void>{};
 }

@@ -47,7 +47,9 @@ struct Accepted {
   Handoff handoff;                     // as it is now (the holder, if another won)
   std::vector<std::string> waiting;    // the kept messages, oldest first (to the winner only)
 };
-// The first specialist wins; `none` (handoff missing) comes back as won=false with an empty talent.
+// The first specialist wins (and wins again if it asks again: a message handled twice); `none`
+// (handoff missing) comes back as won=false with an empty talent. The kept messages stay until
+// the handoff ends.
 boost::asio::awaitable<boost::system::result<Accepted>> accept_handoff(RedisClient& redis, std::string talent,
                                                                      std::string specialist);
 

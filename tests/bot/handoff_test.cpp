@@ -7,6 +7,7 @@
 #include "bot/scheduler.hpp"
 #include "bot/understanding.hpp"
 #include "storage/keys.hpp"
+#include "storage/handoff.hpp"
 #include "storage/scheduler.hpp"
 #include "tests/bot/desk_support.hpp"
 #include "tests/support/redis_fixture.hpp"
@@ -30,6 +31,8 @@ departments:
   public_security:
     - {user: lead1, role: lead}
     - {user: svc1, role: service}
+  hrss:
+    - {user: h1, role: lead}
 )", "roster", {"public_security", "hrss"});
   }
 
@@ -106,6 +109,40 @@ TEST_F(HandoffTest, OutsideWorkingHoursTheTalentIsToldAndTheClockStartsAtTheOpen
   EXPECT_FALSE(in_working_hours(china(2026y / October / 2, 10), calendar, config.appointments));       // National Day
   EXPECT_EQ(next_opening(china(2026y / November / 30, 12, 30), calendar, config.appointments),
             china(2026y / November / 30, 13, 30));
+}
+
+TEST_F(HandoffTest, OnlyTheDepartmentAskedMayTakeItAndANoteInProgressIsNotRelayed) {
+  auto const asked = china(2026y / November / 25, 10);
+  run(request_person(desk(), "talent4", "household_registration", intents::Language::zh, "", asked));
+  Session session;
+  Specialist other{"h1", "", "hrss", Specialist::Role::lead};
+  auto refused = run(specialist_message(desk(), other, "/take talent4", "", &session, "p1:1-0", asked + 10));
+  ASSERT_TRUE(refused.taken);
+  EXPECT_NE(refused.replies.at(0).content.find("不属于本部门"), std::string::npos);
+  Specialist svc{"svc1", "", "public_security", Specialist::Role::service};
+  EXPECT_TRUE(run(specialist_message(desk(), svc, "/take talent4", "", &session, "p1:2-0", asked + 20)).taken);
+  // The desk asked this specialist for a needs_materials note on another case: that text is the note.
+  session.flow = "note";
+  EXPECT_FALSE(run(specialist_message(desk(), svc, "B的材料不全", "", &session, "p1:3-0", asked + 30)).taken);
+  EXPECT_EQ(outbox_of("talent4").find("B的材料不全"), std::string::npos);
+}
+
+TEST_F(HandoffTest, HandledAgainTheRequestStillSchedulesItsEscalationAndTheTalentMayWithdraw) {
+  auto const asked = china(2026y / November / 25, 17, 25);  // 5 minutes before closing
+  run(request_person(desk(), "talent5", "household_registration", intents::Language::zh, "", asked));
+  auto items = run(storage::scheduled_with_prefix(db(), "ho_esc:talent5")).value();
+  ASSERT_EQ(items.size(), 1u);
+  // 10 minutes of working time: 5 today, 5 tomorrow after the window opens.
+  EXPECT_EQ(items[0].due, (china(2026y / November / 26, 9, 5)) * 1000);
+  // A crash after the request was stored but before the escalation was scheduled: handled again.
+  ASSERT_TRUE(run(storage::unschedule(db(), "ho_esc:talent5")));
+  run(request_person(desk(), "talent5", "household_registration", intents::Language::zh, "", asked));
+  EXPECT_EQ(run(storage::scheduled_with_prefix(db(), "ho_esc:talent5"))->size(), 1u);
+  auto withdrawn = run(talent_message(desk(), "talent5", "不用了，取消人工", "p2:1-0", asked + 60));
+  EXPECT_TRUE(withdrawn.taken);
+  EXPECT_FALSE(run(storage::get_handoff(db(), "talent5")).value());
+  EXPECT_TRUE(run(storage::scheduled_with_prefix(db(), "ho_esc:talent5"))->empty());
+  EXPECT_FALSE(run(talent_message(desk(), "talent5", "落户要什么材料", "p2:2-0", asked + 70)).taken);  // the bot again
 }
 
 }  // namespace

@@ -59,12 +59,19 @@ TEST_F(HandoffStore, OfSimultaneousAcceptsExactlyOneWins) {
   EXPECT_EQ(now->specialist, winner);
   EXPECT_EQ(run(handoffs_of(db(), winner)).value(), std::vector<std::string>{"t1"});
   EXPECT_EQ(run(keep_waiting_message(db(), "t1", "c")).value(), -1);  // held: relayed, not kept
+  // The winner's accept handled again (after a crash) wins again with the same kept messages.
+  auto again = run(accept_handoff(db(), "t1", winner)).value();
+  EXPECT_TRUE(again.won);
+  EXPECT_EQ(again.waiting, (std::vector<std::string>{"a", "b"}));
 
   EXPECT_TRUE(run(end_handoff(db(), "t1")).value());
   EXPECT_FALSE(run(get_handoff(db(), "t1")).value());
   EXPECT_TRUE(run(handoffs_of(db(), winner))->empty());
   EXPECT_FALSE(run(end_handoff(db(), "t1")).value());
   EXPECT_FALSE(run(accept_handoff(db(), "t1", "late")).value().won);
+  // An escalation counted after the end leaves no husk that would block the next request.
+  ASSERT_TRUE(run(note_escalation(db(), "t1")));
+  EXPECT_TRUE(run(request_handoff(db(), request("t1"))).value().created);
 }
 
 }  // namespace
