@@ -32,6 +32,9 @@ namespace {
 constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kReadBatch = 256;
 constexpr auto kBlock = 1000ms;
+// About a minute of backoff(3) retries while Redis answers: far past a hiccup (a model reload,
+// a failover), short enough that the other users of the partition are not held for long.
+constexpr int kPoisonedAfter = 40;
 
 storage::Script const kRenew(R"lua(
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
@@ -89,6 +92,7 @@ struct Partition {
   std::set<std::string> queued_inbox, queued_outbox;
   std::set<std::string>& queued(bool inbox) { return inbox ? queued_inbox : queued_outbox; }
   asio::steady_timer inbox_wake, outbox_wake;
+  int front_retries = 0;  // how often the first inbox entry asked to be tried again while Redis answered
   bool busy() const { return !inbox.empty() || !outbox.empty(); }
 };
 
@@ -293,9 +297,24 @@ asio::awaitable<void> Pipeline::Impl::inbox_worker(std::shared_ptr<Partition> p)
       note(LogLevel::error, "pipeline.handler_failed", p->index, "error", e.what());
     }
     if (handled_message.retry) {
+      // Retrying is right while Redis is away; a message that keeps failing while Redis answers
+      // is poisoned and would stop every user of its partition: it goes to the dead letters.
+      if (redis.connected() && ++p->front_retries >= kPoisonedAfter) {
+        std::string const record = dead_letter_record(entry, "handler asked to retry " + std::to_string(p->front_retries) +
+                                                                 " times while Redis answered", now_ms());
+        if (co_await storage::inbox_dead_letter(redis, p->index, entry.id, record)) {
+          ++dead;
+          note(LogLevel::error, "pipeline.message_given_up", p->index, "entry", entry.id);
+          p->front_retries = 0;
+          p->inbox.pop_front();
+          p->queued_inbox.erase(entry.id);
+        }
+        continue;
+      }
       co_await sleep(backoff(3));
       continue;
     }
+    p->front_retries = 0;
     for (;;) {
       auto committed =
           co_await storage::inbox_commit(redis, p->index, entry.id, handled_message.replies, handled_message.state);

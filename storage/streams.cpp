@@ -205,4 +205,14 @@ asio::awaitable<result<void>> outbox_dead_letter(RedisClient& redis, unsigned pa
   co_return result<void>{};
 }
 
+asio::awaitable<result<void>> inbox_dead_letter(RedisClient& redis, unsigned partition, std::string entry_id,
+                                                std::string record) {
+  auto r = co_await redis.eval(
+      kDone, args(keys::inbox(partition), keys::outbox_attempts(partition), keys::dead_letters(partition)),
+      args(std::string(keys::kInboxGroup), entry_id, record));
+  if (!r) co_return r.error();
+  if (auto ec = as_error(*r)) co_return ec;
+  co_return result<void>{};
+}
+
 }  // namespace talentbot::storage

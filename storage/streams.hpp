@@ -85,4 +85,10 @@ boost::asio::awaitable<boost::system::result<void>> outbox_dead_letter(RedisClie
                                                                        std::string entry_id,
                                                                        std::string record);
 
+// Gives up on an inbox entry that could not be handled however often it was tried (while Redis
+// answered): recorded in the partition's dead letters with the reason, acknowledged and removed,
+// so one poisoned message cannot stop its partition.
+boost::asio::awaitable<boost::system::result<void>> inbox_dead_letter(RedisClient& redis, unsigned partition,
+                                                                      std::string entry_id, std::string record);
+
 }  // namespace talentbot::storage

@@ -246,5 +246,30 @@ TEST_F(PipelineTest, AStoppingInstanceHandsItsIdlePartitionsOverAtOnce) {
   b.stop();
 }
 
+// A message its handler can never finish (while Redis answers) must not stop the users behind it.
+TEST_F(PipelineTest, APoisonedMessageGoesToTheDeadLettersAndTheRestFlow) {
+  Responder picky = [](std::string const& payload, std::string const&) -> asio::awaitable<Handled> {
+    Handled out;
+    if (payload == "talent1|0") out.retry = true;
+    else out.replies.push_back("reply:" + payload);
+    co_return out;
+  };
+  Pipeline pipeline(ioc.get_executor(), redis, options, cfg, picky, recording_sender(), log);
+  pipeline.start();
+  test::run_for(ioc, [&]() -> asio::awaitable<void> {
+    co_await accept("talent1", 0);
+    co_await accept("talent1", 1);
+    EXPECT_TRUE(co_await wait_sent(1, 10s));
+  }(), 20s);
+  EXPECT_EQ(sent, std::vector<std::string>{"reply:talent1|1"});
+  auto const p = storage::keys::partition_of("talent1", cfg.partitions);
+  auto dead = test::run_for(ioc, redis.command(storage::args("LRANGE", storage::keys::dead_letters(p), "0", "-1")));
+  ASSERT_TRUE(dead);
+  ASSERT_EQ(dead->elements.size(), 1u);
+  EXPECT_NE(dead->elements[0].str.find("talent1|0"), std::string::npos);
+  EXPECT_EQ(pipeline.stats().dead_letters, 1u);
+  pipeline.stop();
+}
+
 }  // namespace
 }  // namespace talentbot::bot
