@@ -28,13 +28,14 @@ using namespace talentbot;
 
 constexpr char kUsage[] =
     "usage: talentbot-wecom-sim --config FILE [--listen HOST:PORT] [--bot-url URL] [--web-dir DIR]\n"
-    "                           [--users ID,ID...]\n"
+    "                           [--users ID,ID...] [--max-calls N]\n"
     "  --config FILE    the bot's YAML config: the wecom section (corp_id, token, encoding_aes_key,\n"
     "                   agent_id, secret) is shared; TALENTBOT_WECOM_* environment overrides apply\n"
     "  --listen         where to serve the WeCom API and the chat page (default 127.0.0.1:8090; port 0 = any)\n"
     "  --bot-url        the bot's callback URL (default http://127.0.0.1:8080/wecom/callback)\n"
     "  --web-dir        the chat page's files (default: web/ beside the binary, else the source tree)\n"
-    "  --users          user ids offered on the chat page (default talent1,specialist1)\n";
+    "  --users          user ids offered on the chat page (default talent1,specialist1)\n"
+    "  --max-calls      API calls /sim/calls keeps, the oldest forgotten first (default 10000)\n";
 
 struct Args {
   std::string config;
@@ -53,6 +54,10 @@ std::optional<Args> parse_args(int argc, char* argv[]) {
     else if (flag == "--listen") args.listen = value;
     else if (flag == "--bot-url") args.options.bot_url = value;
     else if (flag == "--web-dir") args.web_dir = value;
+    else if (flag == "--max-calls") {
+      auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), args.options.max_calls);
+      if (ec != std::errc{} || p != value.data() + value.size() || args.options.max_calls == 0) return std::nullopt;
+    }
     else if (flag == "--users") {
       args.options.users.clear();
       for (std::size_t at = 0; at <= value.size();) {

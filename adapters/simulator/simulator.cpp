@@ -60,8 +60,9 @@ std::string random_nonce() {
   return out;
 }
 
-SimSettings settings_for(config::WecomConfig const& wecom) {
+SimSettings settings_for(config::WecomConfig const& wecom, SimulatorOptions const& options) {
   SimSettings s;
+  s.max_calls = options.max_calls;
   s.corp_id = wecom.corp_id;
   s.secret = wecom.secret;
   s.agent_id = wecom.agent_id;
@@ -107,7 +108,7 @@ struct Simulator::Impl {
       : wecom(w),
         options(std::move(o)),
         log(logger),
-        state(settings_for(w)),
+        state(settings_for(w, options)),
         client(std::move(ex), client_options(options), logger),
         crypto(make_crypto(w)) {}
 

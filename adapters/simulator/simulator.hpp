@@ -4,6 +4,7 @@
 #include <boost/asio/any_io_executor.hpp>
 
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,6 +22,7 @@ struct SimulatorOptions {
   std::string web_dir;                                       // index.html, app.js, style.css
   std::vector<std::string> users{"talent1", "specialist1"};  // offered on the chat page
   std::chrono::milliseconds bot_timeout{5'000};              // WeCom gives up on a callback after 5 s
+  std::size_t max_calls = 10'000;                            // API calls kept for /sim/calls (older: forgotten)
 };
 
 class Simulator {

@@ -102,6 +102,7 @@ class SimulatorState {
 
   std::optional<Json> token_error(std::string_view query) const;
   std::optional<Fault> take_fault(std::string_view path);
+  void forget_duplicates(Clock::time_point now);
   bool allow_member_message(std::string const& user, Clock::time_point now);
   void deliver(std::string const& user, Json item);
   std::string random_string(std::size_t length, std::string_view alphabet);
@@ -116,6 +117,7 @@ class SimulatorState {
   std::deque<Json> calls_;
   std::map<std::string, std::deque<Json>, std::less<>> messages_;
   std::map<std::string, Remembered> duplicate_check_;
+  std::multimap<Clock::time_point, std::string> duplicate_expiry_;  // the same keys, by `until`
   std::map<std::string, std::deque<Clock::time_point>> member_sends_;
   std::map<std::string, std::deque<Clock::time_point>> robot_sends_;
   std::map<std::string, Card> cards_;  // by task_id: unique per app

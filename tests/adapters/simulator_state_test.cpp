@@ -179,6 +179,25 @@ TEST_F(SimulatorStateTest, DuplicateCheckAnswersOkWithoutDeliveringAgain) {
   EXPECT_EQ(errcode(send(request, t)), kInvalidParameter);
 }
 
+TEST_F(SimulatorStateTest, EachRequestIsRememberedForItsOwnInterval) {
+  auto long_lived = text("talent1", "您的案件已受理");
+  long_lived["enable_duplicate_check"] = 1;
+  long_lived["duplicate_check_interval"] = 600;
+  auto short_lived = text("talent1", "预约成功");
+  short_lived["enable_duplicate_check"] = 1;
+  short_lived["duplicate_check_interval"] = 60;
+  auto const t = token();
+  auto const first_long = send(long_lived, t).at("msgid");
+  now += 10s;
+  auto const first_short = send(short_lived, t).at("msgid");
+  now += 61s;  // the later, shorter one is forgotten first
+  EXPECT_NE(send(short_lived, t).at("msgid"), first_short);
+  EXPECT_EQ(send(long_lived, t).at("msgid"), first_long);
+  now += 530s;
+  EXPECT_NE(send(long_lived, t).at("msgid"), first_long);
+  EXPECT_EQ(delivered("talent1"), 4u);
+}
+
 TEST_F(SimulatorStateTest, OverThirtyPerMemberPerMinuteIsAnsweredOkButDropped) {
   auto const t = token();
   for (int i = 0; i < 30; ++i)
@@ -283,6 +302,17 @@ TEST_F(SimulatorStateTest, CallsAreRecordedWithSecretsMasked) {
   EXPECT_EQ(calls[1].dump().find(t), std::string::npos);
   state.clear_calls();
   EXPECT_TRUE(state.calls().empty());
+}
+
+TEST_F(SimulatorStateTest, CallsRecordTheirArrivalToTheMicrosecond) {
+  auto const t = token();
+  now += 1234567us;
+  send(text("talent1", "hi"), t);
+  auto const calls = state.calls();
+  ASSERT_EQ(calls.size(), 2u);
+  EXPECT_EQ(calls[0].at("time_us").get<std::int64_t>(), 1'764'000'000'000'000);
+  EXPECT_EQ(calls[1].at("time_us").get<std::int64_t>(), 1'764'000'001'234'567);
+  EXPECT_EQ(calls[1].at("time").get<std::int64_t>(), 1'764'000'001'234);
 }
 
 TEST_F(SimulatorStateTest, GroupRobotTakesTwentyAMinute) {

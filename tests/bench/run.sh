@@ -7,8 +7,12 @@
 #   3. POST /wecom/callback with distinct valid encrypted callbacks (../shared/peers/loadgen):
 #      talentbot's whole inbound path (verify, decrypt, parse, dedupe, XADD, ack) against the Beast
 #      server's transport-only sink, with p50/p99 latency; also at light load (4 connections).
-# Usage: tests/bench/run.sh           (RUNS=3 DURATION=10 by default; about 6 minutes)
+#   4. The full path: a burst of callbacks handled and answered through the WeCom simulator.
+#   5. latency.sh: callback-to-reply latency at a fixed rate from 1,000 conversations, and the
+#      Redis memory per idle session.
+# Usage: tests/bench/run.sh           (RUNS=3 DURATION=10 by default; about 9 minutes)
 source "$(dirname "$0")/../../deploy/common.sh"
+source "$(dirname "$0")/lib.sh"
 cd "$TALENTBOT_ROOT"
 
 RUNS=${RUNS:-3}
@@ -20,7 +24,7 @@ mkdir -p "$WORK"
 
 install_missing wrk
 install_node
-build talentbot talentbot-wecom-sim talentbot_redis_bench
+build talentbot talentbot-wecom-sim talentbot_redis_bench talentbot_latency_bench
 
 # The reference programs are read-only where they live: work on a copy.
 if [ ! -d "$WORK/peers" ]; then
@@ -35,25 +39,9 @@ fi
 LUA=$WORK/peers/loadgen/wrk-callback.lua
 POOLFILE=$WORK/peers/loadgen/data/requests.tsv
 
-PIDS=()
-REDIS_DIR=$(mktemp -d /tmp/talentbot-bench.XXXXXX)
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  stop_redis "$REDIS_DIR"
-  rm -rf "$REDIS_DIR"
-}
-trap cleanup EXIT
-RPORT=$(start_redis "$REDIS_DIR")
+start_bench_redis
 RURL="redis://127.0.0.1:$RPORT/0"
 
-free_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 40000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-  done
-}
-wait_http() { for _ in $(seq 1 200); do curl -fs "http://127.0.0.1:$1/healthz" >/dev/null 2>&1 && return 0; sleep 0.05; done; return 1; }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 field() { sed -n 's/.*RESULT.* '"$1"'=\([^ ]*\).*/\1/p' "$2"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f%%", (b > 0 ? 100 * a / b : 0) }'; }
@@ -83,9 +71,7 @@ PIDS+=($!)
 TPORT=$(free_port)
 TALENTBOT_SERVER_LISTEN="127.0.0.1:$TPORT" TALENTBOT_SERVER_THREADS=2 TALENTBOT_REDIS_URL="$RURL" \
   TALENTBOT_LOG_LEVEL=warn TALENTBOT_LOG_ACCESS=false TALENTBOT_QUEUE_WORKERS=false \
-  TALENTBOT_WECOM_CORP_ID=wx5823bf96d3bd56c7 TALENTBOT_WECOM_TOKEN=QDG6eK \
-  TALENTBOT_WECOM_ENCODING_AES_KEY=jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C TALENTBOT_WECOM_AGENT_ID=1000002 \
-  TALENTBOT_WECOM_SECRET=bench "$TALENTBOT_BUILD/bot/talentbot" >"$WORK/talentbot.log" 2>&1 &
+  env "${BENCH_WECOM[@]}" "$TALENTBOT_BUILD/bot/talentbot" >"$WORK/talentbot.log" 2>&1 &
 PIDS+=($!)
 wait_http "$BPORT" && wait_http "$TPORT" || { log "a server did not start (see $WORK/*.log)"; exit 1; }
 
@@ -103,20 +89,8 @@ done
 #    outbox) and sends the replies to the WeCom simulator. Measured: messages handled per second,
 #    and the outbound rate of delivered replies.
 FULL_N=${FULL_N:-5000}
-SPORT=$(free_port)
-FPORT=$(free_port)
-BENCH_WECOM=(TALENTBOT_WECOM_CORP_ID=wx5823bf96d3bd56c7 TALENTBOT_WECOM_TOKEN=QDG6eK
-  TALENTBOT_WECOM_ENCODING_AES_KEY=jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C TALENTBOT_WECOM_AGENT_ID=1000002
-  TALENTBOT_WECOM_SECRET=bench)
-env "${BENCH_WECOM[@]}" "$TALENTBOT_BUILD/adapters/simulator/talentbot-wecom-sim" --config deploy/talentbot.example.yaml \
-  --listen "127.0.0.1:$SPORT" --bot-url "http://127.0.0.1:$FPORT/wecom/callback" >"$WORK/sim.log" 2>&1 &
-PIDS+=($!)
 redis-cli -p "$RPORT" -n 1 flushdb >/dev/null
-env "${BENCH_WECOM[@]}" TALENTBOT_SERVER_LISTEN="127.0.0.1:$FPORT" TALENTBOT_REDIS_URL="redis://127.0.0.1:$RPORT/1" \
-  TALENTBOT_LOG_LEVEL=warn TALENTBOT_LOG_ACCESS=false TALENTBOT_WECOM_API_BASE="http://127.0.0.1:$SPORT" \
-  "$TALENTBOT_BUILD/bot/talentbot" >"$WORK/talentbot-full.log" 2>&1 &
-PIDS+=($!)
-wait_http "$FPORT" || { log "the full-path talentbot did not start (see $WORK/talentbot-full.log)"; exit 1; }
+start_full_path "redis://127.0.0.1:$RPORT/1" full || exit 1
 delivered() { curl -s "http://127.0.0.1:$SPORT/sim/calls" | grep -o '"delivered":true' | wc -l; }
 handled() { curl -s "http://127.0.0.1:$FPORT/metrics" | sed -n 's/^talentbot_pipeline_messages_total{stage="handled"} //p'; }
 t0=$(date +%s.%N)
@@ -131,11 +105,6 @@ while [ "$stable" -lt 10 ] && [ "$polls" -lt 900 ]; do  # settled for 2 s, or 3 
   if [ "$d" = "$last" ] && [ "$d" -gt 0 ]; then stable=$((stable + 1)); else stable=0; t_out=$(date +%s.%N); fi
   last=$d
 done
-# (Through a file: `--scan | head` would end the scan with SIGPIPE, which pipefail turns fatal.)
-redis-cli -p "$RPORT" -n 1 --scan --pattern 'tb:*:session:*' >"$WORK/sessions.txt"
-sessions=$(wc -l <"$WORK/sessions.txt")
-session_bytes=$(sed -n '1,200p' "$WORK/sessions.txt" |
-  while read -r k; do redis-cli -p "$RPORT" -n 1 memory usage "$k"; done | awk '{s+=$1; n++} END { printf "%.0f", n ? s / n : 0 }')
 full_rate=$(awk -v n="$FULL_N" -v a="$t0" -v b="${t_handled:-$t_out}" 'BEGIN { printf "%.0f", n / (b - a) }')
 out_rate=$(awk -v n="$last" -v a="$t0" -v b="$t_out" 'BEGIN { printf "%.0f", n / (b - a) }')
 
@@ -156,6 +125,10 @@ printf '%-44s %12.0f %10s %10s %8s\n' "POST /wecom/callback: talentbot, 4 conns"
 printf '%-44s %12.0f %10s %10s %8s\n' "POST callback sink: bare Beast (no work)" "$cb_b" "$(med cb-beast p50_ms)" "$(med cb-beast p99_ms)" "-"
 printf '%-44s %12s %10s %10s %8s\n' "full path: $FULL_N callbacks handled (NLU+dialogue)" "$full_rate" - - "-"
 printf '%-44s %12s %10s %10s %8s\n' "outbound: $last replies sent to the simulator" "$out_rate" - - "-"
-echo "Redis memory per idle session: $session_bytes bytes (MEMORY USAGE, mean of up to 200 of $sessions sessions; goal < 2 KB)"
 echo "* callback throughput as a share of the bare Beast /healthz of the same run; non-2xx answers: ${non2xx:-0}"
 echo "raw outputs: $WORK"
+
+# 5. Latency at a fixed rate, and memory per idle session: its own servers and Redis.
+cleanup
+trap - EXIT
+SKIP_BUILD=1 "$TALENTBOT_ROOT/tests/bench/latency.sh"
