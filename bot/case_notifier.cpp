@@ -210,7 +210,14 @@ asio::awaitable<std::size_t> CaseNotifier::Impl::once(std::chrono::milliseconds 
   std::vector<std::string> streams;
   streams.push_back(storage::keys::case_events());
   auto entries = co_await storage::read_group(reader, storage::keys::kCaseEventGroup, consumer, std::move(streams), 32, block);
-  if (!entries) co_return 0;
+  if (!entries) {
+    // The group may be gone (a flushed or replaced Redis): make it again, after a pause rather
+    // than in a tight loop.
+    group_ready = false;
+    timer.expires_after(block.count() > 0 ? 200ms : 0ms);
+    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    co_return 0;
+  }
   // What another (dead) instance read but never finished comes back after a minute.
   auto stale = co_await storage::claim_pending(redis, storage::keys::case_events(), storage::keys::kCaseEventGroup,
                                                consumer, 60s);

@@ -145,6 +145,16 @@ TEST_F(CaseNotifierTest, WarningAndEscalationFireOnTimeOnlyForOpenCases) {
   EXPECT_EQ(outbox_of("svc1").find("超期督办"), std::string::npos);  // escalation goes to the lead
 }
 
+TEST_F(CaseNotifierTest, AVanishedEventGroupIsMadeAgain) {
+  CaseNotifier notifier(ioc_.get_executor(), db(0), db(1), ctx(), "n1");
+  EXPECT_EQ(run(notifier.run_once()), 0u);  // makes the group
+  ASSERT_TRUE(run(db().command(storage::args("DEL", storage::keys::case_events()))));  // a flushed Redis
+  EXPECT_EQ(run(notifier.run_once()), 0u);  // the read fails (no group): noted, not spun on
+  auto const id = open_case("talent9");
+  EXPECT_EQ(run(notifier.run_once()), 1u);
+  EXPECT_NE(outbox_of("lead1").find(id), std::string::npos);
+}
+
 TEST(SpecialistCommands, ParseStatus) {
   auto cmd = parse_status_command("/status gc20261124-0007 needs_materials 缺 学位证");
   ASSERT_TRUE(cmd);
