@@ -91,9 +91,9 @@ asio::awaitable<std::string> open_case_of(storage::RedisClient& redis, std::stri
 
 // `accept_timeout` counted in working time only: a request at 16:50 with 30 minutes left in the
 // day's last span goes up the next morning, not at 17:20 when nobody is there.
-std::int64_t escalation_due(std::int64_t at, HandoffDesk const& desk) {
+std::int64_t escalation_due(std::int64_t at, HandoffDesk const& desk, int timeouts = 1) {
   auto const& cfg = *desk.ctx.config;
-  auto left = std::chrono::duration_cast<std::chrono::seconds>(cfg.roster.accept_timeout).count();
+  auto left = timeouts * std::chrono::duration_cast<std::chrono::seconds>(cfg.roster.accept_timeout).count();
   auto now = at;
   for (int guard = 0; guard < 400 && left > 0; ++guard) {
     if (!in_working_hours(now, *desk.ctx.calendar, cfg.appointments)) {
@@ -381,23 +381,54 @@ asio::awaitable<HandoffStep> specialist_message(HandoffDesk desk, Specialist who
 
 namespace {
 
+// Nobody took it, not even the center: the bot answers the talent again rather than stay silent,
+// and what the talent wrote goes to the center's coordinators, who follow it up.
+asio::awaitable<bool> give_up_waiting(HandoffDesk desk, storage::DueItem item, storage::Handoff h) {
+  auto kept = co_await storage::waiting_messages(*desk.redis, h.talent);
+  if (!kept) co_return false;
+  std::string record = "【转人工无人接入，请中心跟进】" + tag_of(h) + " 的留言：";
+  for (auto const& m : *kept) {
+    auto j = nlohmann::json::parse(m, nullptr, false);
+    if (j.is_object() && j.contains("text") && j["text"].is_string()) record += "\n· " + j["text"].get<std::string>();
+  }
+  if (kept->empty()) record += "（无）";
+  auto const lang = h.language == "en" ? Language::en : Language::zh;
+  std::vector<Notice> notices;
+  for (auto const* p : desk.ctx.roster->coordinators()) notices.push_back(Notice{p->user, record, {}, {}});
+  notices.push_back(Notice{h.talent,
+                           lang == Language::en
+                               ? "Sorry, no specialist could join yet. Your messages have been passed to the Talent "
+                                 "Exchange Center, who will follow up with you. I'm here to help in the meantime."
+                               : "抱歉，暂时没有专员接入。您的留言已转交市人才交流中心跟进，工作人员会尽快联系您；"
+                                 "在此期间智能助手继续为您服务。",
+                           {}, {}});
+  auto const cause = item.id + ":" + std::to_string(h.requested_at) + ":final";
+  if (!co_await push_notices(*desk.redis, desk.ctx, cause, std::move(notices))) co_return false;
+  if (!co_await storage::end_handoff(*desk.redis, h.talent)) co_return false;
+  desk.ctx.log->warn("handoff.unanswered", {{"department", h.department}, {"action", "passed to the center"}});
+  co_return true;
+}
+
 asio::awaitable<bool> escalate(HandoffDesk desk, storage::DueItem item) {
   auto h = co_await storage::get_handoff(*desk.redis, item.payload);
   if (!h) co_return false;
   if (!*h || (*h)->state != "waiting") co_return true;  // accepted or withdrawn meanwhile
   auto const& roster = *desk.ctx.roster;
-  bool const to_lead = (*h)->escalations == 0 && !roster.leads((*h)->department).empty();
+  bool const has_lead = !roster.leads((*h)->department).empty();
+  bool const to_lead = (*h)->escalations == 0 && has_lead;
+  bool const to_center = !to_lead && (*h)->escalations < (has_lead ? 2 : 1);
+  if (!to_lead && !to_center) co_return co_await give_up_waiting(desk, item, **h);
   auto people = to_lead ? roster.leads((*h)->department) : roster.coordinators();
   auto notices = request_notices(people, **h, "", to_lead ? "·超时未接" : "·超时未接，请中心协调");
   auto const cause = item.id + ":" + std::to_string((*h)->requested_at) + ":" + std::to_string((*h)->escalations);
   if (!co_await push_notices(*desk.redis, desk.ctx, cause, std::move(notices))) co_return false;
   co_await storage::note_escalation(*desk.redis, (*h)->talent);
   desk.ctx.log->warn("handoff.escalated", {{"department", (*h)->department}, {"to", to_lead ? "lead" : "center"}});
-  if (to_lead) {  // the center is next if the lead does not take it either
-    auto const now = item.due / 1000;
-    if (!co_await storage::schedule(*desk.redis, item.id, escalation_due(now, desk), item.payload)) co_return false;
-  }  // complete() keeps a newer schedule, so the next step stays
-  co_return true;
+  // Next: the center after another timeout; after the center, a last wait of six timeouts.
+  auto const now = item.due / 1000;
+  auto const next = escalation_due(now, desk, to_lead ? 1 : 6);
+  if (!co_await storage::schedule(*desk.redis, item.id, next, item.payload)) co_return false;
+  co_return true;  // complete() keeps the newer schedule
 }
 
 }  // namespace

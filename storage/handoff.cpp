@@ -144,6 +144,15 @@ asio::awaitable<result<std::vector<std::string>>> handoffs_of(RedisClient& redis
   co_return out;
 }
 
+asio::awaitable<result<std::vector<std::string>>> waiting_messages(RedisClient& redis, std::string talent) {
+  auto r = co_await redis.command(args("LRANGE", keys::handoff_waiting(talent), "0", "-1"));
+  if (!r) co_return r.error();
+  if (r->is_error()) co_return error_code(errc::server_error);
+  std::vector<std::string> out;
+  for (auto const& e : r->elements) out.push_back(e.str);
+  co_return out;
+}
+
 // Counts only on a live record: a handoff ended meanwhile must not come back as a husk.
 Script const kEscalated(R"lua(
 if redis.call('HEXISTS', KEYS[1], 'state') == 0 then return 0 end

@@ -60,6 +60,10 @@ boost::asio::awaitable<boost::system::result<bool>> end_handoff(RedisClient& red
 boost::asio::awaitable<boost::system::result<std::vector<std::string>>> handoffs_of(RedisClient& redis,
                                                                                   std::string specialist);
 
+// The messages kept while waiting, oldest first (for the center when nobody accepted).
+boost::asio::awaitable<boost::system::result<std::vector<std::string>>> waiting_messages(RedisClient& redis,
+                                                                                       std::string talent);
+
 boost::asio::awaitable<boost::system::result<void>> note_escalation(RedisClient& redis, std::string talent);
 
 }  // namespace talentbot::storage

@@ -71,6 +71,16 @@ TEST_F(HandoffTest, UnansweredGoesToTheLeadThenTheCenterAndStopsOnceAccepted) {
   clock.set(at(asked + 20 * 60));
   EXPECT_EQ(run(scheduler.run_due()), 1u);
   EXPECT_NE(outbox_of("coord1").find("请中心协调"), std::string::npos);
+  // Still nobody an hour of working time later: the bot answers again, the center follows it up.
+  run(talent_message(desk(), "talent1", "我的配偶也要落户", "p9:1-0", asked + 25 * 60));
+  auto last = run(storage::scheduled_with_prefix(db(), "ho_esc:")).value();
+  ASSERT_EQ(last.size(), 1u);
+  EXPECT_EQ(last[0].due, (asked + 80 * 60) * 1000);
+  clock.set(at(asked + 80 * 60));
+  EXPECT_EQ(run(scheduler.run_due()), 1u);
+  EXPECT_NE(outbox_of("coord1").find("我的配偶也要落户"), std::string::npos);
+  EXPECT_NE(outbox_of("talent1").find("暂时没有专员接入"), std::string::npos);
+  EXPECT_FALSE(run(storage::get_handoff(db(), "talent1")).value());
   EXPECT_TRUE(run(storage::scheduled_with_prefix(db(), "ho_esc:"))->empty());
 }
 
