@@ -88,6 +88,8 @@ struct RosterConfig {
   // A talent's request for a person not accepted within this (counted in working hours, the
   // appointments.hours of working days) goes to the department's lead, then to the center.
   milliseconds accept_timeout{10 * 60 * 1000};
+  // A held conversation with no message either way for this long ends: the bot answers again.
+  milliseconds hold_idle{2 * 60 * 60 * 1000};
 };
 
 // The working-day calendar (public holidays and make-up workdays, one YAML file per year).

@@ -159,14 +159,21 @@ std::string already_taken(storage::Handoff const& h, Specialist const* holder, i
   return "该对话已由" + who + "接入。";
 }
 
+// Each message either way pushes the held chat's idle end further out (the same item, moved).
+asio::awaitable<bool> touch_hold(HandoffDesk desk, std::string talent, std::int64_t at) {
+  auto const idle = std::chrono::duration_cast<std::chrono::seconds>(desk.ctx.config->roster.hold_idle).count();
+  co_return static_cast<bool>(co_await storage::schedule(*desk.redis, "ho_idle:" + talent, (at + idle) * 1000, talent));
+}
+
 asio::awaitable<HandoffStep> relay_to_talent(HandoffDesk desk, Specialist who, storage::Handoff h, std::string text,
-                                             std::string cause) {
+                                             std::string cause, std::int64_t at) {
   auto nlu = desk.ctx.understanding->current();
   if (!nlu) co_return retry();
   auto const lang = h.language == "en" ? Language::en : Language::zh;
   std::vector<Notice> notices;
   notices.push_back(Notice{h.talent, specialist_prefix(who, nlu->knowledge(), *desk.ctx.roster, lang) + text, {}, {}});
   if (!co_await push_notices(*desk.redis, desk.ctx, cause, std::move(notices))) co_return retry();
+  if (!co_await touch_hold(desk, h.talent, at)) co_return retry();
   co_return taken();
 }
 
@@ -212,12 +219,14 @@ asio::awaitable<HandoffStep> talent_message(HandoffDesk desk, std::string talent
     std::vector<Notice> notices;
     notices.push_back(Notice{holder->user, "【" + tag_of(**h) + "】" + text, {}, {}});
     if (!co_await push_notices(*desk.redis, desk.ctx, cause, std::move(notices))) co_return retry();
+    if (!co_await touch_hold(desk, talent, at)) co_return retry();
     co_return taken();
   }
   // Waiting: the talent may withdraw; anything else is kept for whoever accepts, said once.
   if (withdraws(text)) {
     if (!co_await storage::end_handoff(*desk.redis, talent)) co_return retry();
     co_await storage::unschedule(*desk.redis, "ho_esc:" + talent);
+    if (!co_await touch_hold(desk, talent, at)) co_return retry();
     HandoffStep step = taken();
     say(step, lang == Language::en ? "All right, the request for a person is withdrawn. I'm here to help again."
                                    : "好的，已取消人工服务请求，我继续为您服务。");
@@ -277,7 +286,6 @@ asio::awaitable<HandoffStep> request_person(HandoffDesk desk, std::string talent
 asio::awaitable<HandoffStep> specialist_message(HandoffDesk desk, Specialist who, std::string text,
                                                 std::string event_key, Session* session, std::string cause,
                                                 std::int64_t at) {
-  (void)at;
   auto nlu = desk.ctx.understanding->current();
   if (!nlu) co_return retry();
   auto& slots = session->slots;
@@ -309,6 +317,7 @@ asio::awaitable<HandoffStep> specialist_message(HandoffDesk desk, Specialist who
     auto const& h = accepted->handoff;
     slots["active"] = talent;
     co_await storage::unschedule(*desk.redis, "ho_esc:" + talent);
+    if (!co_await touch_hold(desk, talent, at)) co_return retry();
     say(step, accepted_intro(h, accepted->waiting));
     auto const lang = h.language == "en" ? Language::en : Language::zh;
     std::string hello = specialist_prefix(who, nlu->knowledge(), *desk.ctx.roster, lang) +
@@ -369,6 +378,7 @@ asio::awaitable<HandoffStep> specialist_message(HandoffDesk desk, Specialist who
                              {}, {}});
     if (!co_await push_notices(*desk.redis, desk.ctx, cause, std::move(notices))) co_return retry();
     if (!co_await storage::end_handoff(*desk.redis, target)) co_return retry();
+    co_await storage::unschedule(*desk.redis, "ho_idle:" + target);
     slots.erase("active");
     HandoffStep step = taken();
     say(step, "已结束与 " + tag_of(**h) + " 的对话，已交还机器人。");
@@ -376,7 +386,7 @@ asio::awaitable<HandoffStep> specialist_message(HandoffDesk desk, Specialist who
     co_return step;
   }
   if (body.empty()) co_return taken();
-  co_return co_await relay_to_talent(desk, who, **h, body, cause);
+  co_return co_await relay_to_talent(desk, who, **h, body, cause, at);
 }
 
 namespace {
@@ -433,8 +443,30 @@ asio::awaitable<bool> escalate(HandoffDesk desk, storage::DueItem item) {
 
 }  // namespace
 
+// Silent for roster.hold_idle: the chat goes back to the bot, and both sides are told.
+asio::awaitable<bool> end_idle_hold(HandoffDesk desk, storage::DueItem item) {
+  auto h = co_await storage::get_handoff(*desk.redis, item.payload);
+  if (!h) co_return false;
+  if (!*h || (*h)->state != "held") co_return true;
+  auto const lang = (*h)->language == "en" ? Language::en : Language::zh;
+  std::vector<Notice> notices;
+  notices.push_back(Notice{(*h)->talent,
+                           lang == Language::en
+                               ? "This chat with the specialist has ended after a long silence. I'm here to help again; "
+                                 "say \"talk to a human\" if you need a person."
+                               : "本次人工服务因长时间没有新消息已结束，智能助手继续为您服务；如需人工请再说“转人工”。",
+                           {}, {}});
+  notices.push_back(Notice{(*h)->specialist, "与 " + tag_of(**h) + " 的对话长时间没有新消息，已自动结束并交还机器人。", {}, {}});
+  auto const cause = item.id + ":" + std::to_string(item.due);
+  if (!co_await push_notices(*desk.redis, desk.ctx, cause, std::move(notices))) co_return false;
+  if (!co_await storage::end_handoff(*desk.redis, (*h)->talent)) co_return false;
+  desk.ctx.log->info("handoff.ended", {{"department", (*h)->department}, {"reason", "idle"}});
+  co_return true;
+}
+
 void register_handoff_escalation(Scheduler& scheduler, HandoffDesk desk) {
   scheduler.on("ho_esc", [desk](storage::DueItem item) { return escalate(desk, std::move(item)); });
+  scheduler.on("ho_idle", [desk](storage::DueItem item) { return end_idle_hold(desk, std::move(item)); });
 }
 
 }  // namespace talentbot::bot

@@ -56,7 +56,9 @@ boost::asio::awaitable<HandoffStep> specialist_message(HandoffDesk desk, Special
                                                        std::string event_key, Session* session, std::string cause,
                                                        std::int64_t at);
 
-// "ho_esc:<talent>": a request still waiting goes up — the department's lead, then the center.
+// "ho_esc:<talent>": a request still waiting goes up — the department's lead, then the center,
+// and at last back to the bot with the talent's messages for the center. "ho_idle:<talent>": a
+// held chat silent for roster.hold_idle goes back to the bot.
 void register_handoff_escalation(Scheduler& scheduler, HandoffDesk desk);
 
 // True within the windows' opening hours (appointments.hours) of a working day, China time; else

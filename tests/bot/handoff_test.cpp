@@ -103,6 +103,15 @@ TEST_F(HandoffTest, AcceptedInTimeEscalatesNothing) {
   run(scheduler.run_due());
   EXPECT_EQ(outbox_of("lead1").find("超时未接"), std::string::npos);
   EXPECT_EQ(outbox_of("coord1"), "");
+  // Two hours without a word either way: the chat goes back to the bot and both are told.
+  clock.set(at(asked + 99 + 2 * 3600 - 1));
+  run(scheduler.run_due());
+  EXPECT_TRUE(run(storage::get_handoff(db(), "talent2")).value());
+  clock.set(at(asked + 99 + 2 * 3600));
+  EXPECT_EQ(run(scheduler.run_due()), 1u);
+  EXPECT_FALSE(run(storage::get_handoff(db(), "talent2")).value());
+  EXPECT_NE(outbox_of("talent2").find("长时间没有新消息"), std::string::npos);
+  EXPECT_NE(outbox_of("svc1").find("已自动结束"), std::string::npos);
 }
 
 TEST_F(HandoffTest, OutsideWorkingHoursTheTalentIsToldAndTheClockStartsAtTheOpening) {
