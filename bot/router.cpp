@@ -18,7 +18,9 @@ HttpResponse HttpResponse::error(unsigned status, std::string_view message) {
   HttpResponse r;
   r.status = status;
   r.content_type = "application/json";
-  r.body = nlohmann::json{{"error", message}}.dump();
+  // The message may echo client bytes (a bad filter value): invalid UTF-8 must not turn a 400 into
+  // a 500, so it is replaced rather than thrown on.
+  r.body = nlohmann::json{{"error", message}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return r;
 }
 

@@ -191,7 +191,9 @@ TEST_F(CenterApiTest, BadFiltersAre400WithTheReason) {
            {"?overdue=maybe", "overdue"},
            {"?from=2026-13-01", "from"},
            {"?limit=0", "limit"},
-           {"?stauts=closed", "stauts"}}) {
+           {"?stauts=closed", "stauts"},
+           {"?status=%FF", "status"},  // invalid UTF-8 is still a 400, not a 500
+           {"?%C3=1", "unknown"}}) {
     auto r = server.call("GET", "/api/v1/cases" + query, kAuditorToken);
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 400) << query;
@@ -200,6 +202,8 @@ TEST_F(CenterApiTest, BadFiltersAre400WithTheReason) {
   auto r = server.call("GET", "/api/v1/reports/departments?from=2026-07-32", kAuditorToken);
   EXPECT_EQ(r->status, 400);
   r = server.call("GET", "/api/v1/reports/departments?format=xlsx", kAuditorToken);
+  EXPECT_EQ(r->status, 400);
+  r = server.call("GET", "/api/v1/reports/departments?from=%C3", kAuditorToken);
   EXPECT_EQ(r->status, 400);
 }
 
