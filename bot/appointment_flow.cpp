@@ -270,8 +270,12 @@ asio::awaitable<std::optional<std::vector<storage::StoredAppointment>>> upcoming
 // The one appointment a chat message means: the only one, or the only one for the service named
 // or talked about. nullopt when it is ambiguous.
 std::optional<storage::StoredAppointment> the_one(std::vector<storage::StoredAppointment> const& mine,
-                                                  std::string const& service) {
-  if (mine.size() == 1) return mine.front();
+                                                  std::string const& service, std::string const& named) {
+  // "取消落户预约" with only a passport appointment: not that one — ask rather than cancel it.
+  if (mine.size() == 1) {
+    if (!named.empty() && mine.front().service != named) return std::nullopt;
+    return mine.front();
+  }
   std::optional<storage::StoredAppointment> found;
   for (auto const& a : mine) {
     if (a.service != service) continue;
@@ -341,7 +345,7 @@ asio::awaitable<Replies> by_chat(AppointmentDesk desk, AppointmentAsk ask) {
     if (visits.size() == 1) out.push_back(appointment_replies::manage_card(visits.front().id, ask.lang));
     co_return out;
   }
-  auto const one = the_one(*mine, ask.service);
+  auto const one = the_one(*mine, ask.service, ask.named);
   bool const cancelling = ask.intent == "cancel_appointment";
   if (!one) {
     std::vector<Reply> out;
@@ -381,7 +385,10 @@ asio::awaitable<Replies> by_button(AppointmentDesk desk, AppointmentAsk ask, But
   }
   // A slot picked from a card: checked again, since time has passed since the card was sent.
   auto const slot = desk.planner->slot_from_id(b.slot_id);
-  if (!slot || desk.kb->service(b.service) == nullptr) co_return co_await book(desk, ask, no_skip);
+  // A slot of another department's window (an old card after a knowledge-base change, a forged
+  // key) is not booked: the service's own window is offered instead.
+  auto const* picked = desk.kb->service(b.service);
+  if (!slot || picked == nullptr || slot->department != picked->department) co_return co_await book(desk, ask, no_skip);
   auto const check = desk.planner->check_requested(slot->department, slot->start, now_of(ask));
   auto const asked = describe(*slot, ask.lang != Language::en);
   if (!check.ok()) {

@@ -35,6 +35,7 @@ struct AppointmentAsk {
   std::string intent;   // book_appointment, reschedule_appointment, cancel_appointment, query_appointment
   std::string button;   // or an "appt:" card button (then `intent` is ignored)
   std::string service;  // the conversation's service: named in the message or its topic; may be empty
+  std::string named;    // the service named in this very message, if any ("取消落户预约")
   std::optional<std::string> datetime;  // the NLU's ISO time, when a time of day was said
   std::optional<std::string> date;      // yyyy-mm-dd, when only the day was said
   std::string user;

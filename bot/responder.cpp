@@ -118,6 +118,7 @@ AppointmentAsk appointment_ask(Decision const& d, Turn const& turn, wecom::Inbou
   ask.intent = d.action;
   ask.button = d.button;
   ask.service = d.session.service;
+  ask.named = turn.parse.service.value_or("");
   ask.datetime = turn.parse.datetime;
   ask.date = turn.parse.date;
   ask.user = m.user;

@@ -258,6 +258,19 @@ TEST_F(AppointmentFlowTest, AskingListsAndCancellingFreesTheSlotAndItsReminders)
   EXPECT_TRUE(has(all_text(click("c", "appt:cancel:" + id)), "已取消"));
 }
 
+TEST_F(AppointmentFlowTest, CancellingANamedServiceNeverCancelsAnotherOne) {
+  say("n", "book_appointment", "entry_exit_visa", "2026-11-26T15:00:00+08:00");
+  AppointmentAsk a;
+  a.intent = "cancel_appointment";
+  a.service = "household_registration";
+  a.named = "household_registration";  // "取消落户预约" with only a visa appointment
+  auto const answer = handle(std::move(a), "n", kNow, Language::zh);
+  EXPECT_EQ(of("n").size(), 1u) << all_text(answer);  // the visa appointment stays
+  // A slot of another department's window is not booked for a service.
+  auto const forged = all_text(click("n", "appt:book:household_registration:hrss:20261127T1500"));
+  for (auto const& appt : of("n")) EXPECT_EQ(appt.service, "entry_exit_visa") << forged;
+}
+
 TEST_F(AppointmentFlowTest, SeveralAppointmentsAskWhichOne) {
   say("w", "book_appointment", "household_registration", "2026-11-26T15:00:00+08:00");
   say("w", "book_appointment", "medical_care", "2026-11-27T15:00:00+08:00");
