@@ -1,5 +1,7 @@
 #include "storage/detail/records.hpp"
 
+#include <algorithm>
+
 namespace talentbot::storage::detail {
 namespace asio = boost::asio;
 using boost::system::error_code;
@@ -27,29 +29,36 @@ return out
 
 }  // namespace
 
+// Each script reads at most this many records: a department's whole archive in one script would
+// block Redis (and with it every callback) for as long as the archive is large.
+constexpr std::size_t kRecordsPerScript = 200;
+
 asio::awaitable<result<std::vector<Record>>> load_records(RedisClient& redis, std::vector<std::string> ids,
                                                          KeyOf record_key, KeyOf history_key, Args fields) {
   std::vector<Record> out;
-  if (ids.empty()) co_return out;
   auto const width = fields.size();
-  Args keys;
-  keys.reserve(ids.size() * 2);
-  for (auto const& id : ids) {
-    keys.push_back(record_key(id));
-    keys.push_back(history_key(id));
-  }
-  auto r = co_await redis.eval(kLoad, std::move(keys), std::move(fields));
-  if (!r) co_return r.error();
-  if (r->is_error() || r->type != Reply::Type::array || r->elements.size() != ids.size())
-    co_return error_code(r->is_error() ? errc::server_error : errc::unexpected_reply);
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    auto const& row = r->elements[i];
-    if (row.type != Reply::Type::array || row.elements.size() != width + 1) continue;
-    Record record;
-    record.id = std::move(ids[i]);
-    for (std::size_t k = 0; k < width; ++k) record.fields.push_back(row.elements[k].str);
-    for (auto const& e : row.elements[width].elements) record.history.push_back(e.str);
-    out.push_back(std::move(record));
+  for (std::size_t from = 0; from < ids.size(); from += kRecordsPerScript) {
+    auto const to = std::min(ids.size(), from + kRecordsPerScript);
+    Args keys;
+    keys.reserve((to - from) * 2);
+    for (std::size_t i = from; i < to; ++i) {
+      keys.push_back(record_key(ids[i]));
+      keys.push_back(history_key(ids[i]));
+    }
+    Args argv = fields;
+    auto r = co_await redis.eval(kLoad, std::move(keys), std::move(argv));
+    if (!r) co_return r.error();
+    if (r->is_error() || r->type != Reply::Type::array || r->elements.size() != to - from)
+      co_return error_code(r->is_error() ? errc::server_error : errc::unexpected_reply);
+    for (std::size_t i = from; i < to; ++i) {
+      auto const& row = r->elements[i - from];
+      if (row.type != Reply::Type::array || row.elements.size() != width + 1) continue;
+      Record record;
+      record.id = std::move(ids[i]);
+      for (std::size_t k = 0; k < width; ++k) record.fields.push_back(row.elements[k].str);
+      for (auto const& e : row.elements[width].elements) record.history.push_back(e.str);
+      out.push_back(std::move(record));
+    }
   }
   co_return out;
 }

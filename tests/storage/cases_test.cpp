@@ -265,6 +265,19 @@ TEST_F(CasesTest, PushOncePerCauseEvenWhenRepeatedConcurrently) {
   EXPECT_EQ(run(db().command(args("XLEN", keys::outbox(3))))->integer, 3);
 }
 
+// Large archives are read in several scripts (never one that blocks Redis), with nothing lost.
+TEST_F(CasesTest, ALargeDepartmentArchiveIsReadWhole) {
+  for (int i = 0; i < 250; ++i) open(new_case("talent" + std::to_string(i)));
+  auto all = run(cases_of_department(db(), "public_security", true)).value();
+  ASSERT_EQ(all.size(), 250u);
+  std::set<std::string> ids;
+  for (auto const& c : all) {
+    ids.insert(c.id);
+    EXPECT_EQ(c.history.size(), 1u);
+  }
+  EXPECT_EQ(ids.size(), 250u);
+}
+
 TEST_F(CasesTest, DepartmentQueueIsSortedByDeadline) {
   auto const late = open(new_case("a", "household_registration", "public_security", "2026-12-20"));
   auto const soon = open(new_case("b", "household_registration", "public_security", "2026-11-30"));
