@@ -1,5 +1,7 @@
 #include "bot/archive_reader.hpp"
 
+#include <algorithm>
+
 #include "storage/cases.hpp"
 #include "storage/keys.hpp"
 #include "storage/log.hpp"
@@ -80,9 +82,13 @@ asio::awaitable<result<Report>> read_report(storage::RedisClient& redis,
                                             std::shared_ptr<intents::Knowledge const> knowledge,
                                             std::shared_ptr<WorkingCalendar const> calendar, ReportRange range,
                                             std::chrono::year_month_day today, Logger const& log) {
-  std::vector<std::string> departments;
-  for (auto const& d : knowledge->departments()) departments.push_back(d.id);
-  auto cases = co_await read_cases(redis, std::move(departments), false, log);
+  // The knowledge base's departments, and any that had cases but have since left it (a merger):
+  // their cases still count, in rows of their own.
+  auto departments = co_await storage::departments_with_cases(redis);
+  if (!departments) co_return departments.error();
+  for (auto const& d : knowledge->departments())
+    if (std::find(departments->begin(), departments->end(), d.id) == departments->end()) departments->push_back(d.id);
+  auto cases = co_await read_cases(redis, std::move(*departments), false, log);
   if (!cases) co_return cases.error();
   auto complaints = co_await read_complaints(redis, log);
   if (!complaints) co_return complaints.error();

@@ -41,7 +41,7 @@ if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return n
 )lua");
 
-// KEYS: request, open, case, history, user index, department, department open, events.
+// KEYS: request, open, case, history, user index, department, department open, events, departments.
 // ARGV: id, remember seconds, has request key, status, body, entry, created_at, deadline score,
 //       talent_user, service, department, deadline.
 // Returns {id, 1} when opened, {existing id, 0} for a retry or an already open case.
@@ -65,6 +65,7 @@ redis.call('ZADD', KEYS[5], ARGV[7], ARGV[1])
 redis.call('ZADD', KEYS[6], ARGV[8], ARGV[1])
 redis.call('ZADD', KEYS[7], ARGV[8], ARGV[1])
 redis.call('XADD', KEYS[8], '*', 'm', cjson.encode({c = ARGV[1], from = '', e = ARGV[6]}))
+redis.call('SADD', KEYS[9], ARGV[11])
 return {ARGV[1], 1}
 )lua");
 
@@ -162,7 +163,7 @@ Args create_keys(std::string const& id, NewCase const& c, std::string const& ide
   return args(keys::case_request(idempotency_key.empty() ? "-" : idempotency_key),
               keys::open_case(c.service, c.talent_user), keys::case_record(id), keys::case_history(id),
               keys::cases_of_user(c.talent_user), keys::cases_of_department(c.department),
-              keys::open_cases_of_department(c.department), keys::case_events());
+              keys::open_cases_of_department(c.department), keys::case_events(), keys::case_departments());
 }
 
 // Built outside the coroutines: g++ 12 and braced initialisers of std::string members there.
@@ -184,6 +185,16 @@ Args transition_args(StatusChange const& s) {
 boost::system::error_category const& case_category() noexcept {
   static CaseCategory const category;
   return category;
+}
+
+asio::awaitable<result<std::vector<std::string>>> departments_with_cases(RedisClient& redis) {
+  auto r = co_await redis.command(args("SMEMBERS", keys::case_departments()));
+  if (!r) co_return r.error();
+  if (r->is_error()) co_return error_code(errc::server_error);
+  std::vector<std::string> out;
+  for (auto const& e : r->elements) out.push_back(e.str);
+  std::sort(out.begin(), out.end());
+  co_return out;
 }
 
 asio::awaitable<result<void>> add_note(RedisClient& redis, std::string case_id, std::string entry) {

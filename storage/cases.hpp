@@ -106,6 +106,9 @@ boost::asio::awaitable<boost::system::result<std::vector<StoredCase>>> cases_of_
 // not_found otherwise. Refuses an entry holding a full resident ID number.
 boost::asio::awaitable<boost::system::result<std::string>> transition(RedisClient& redis, StatusChange change);
 
+// Every department that has had a case, sorted (also those no longer in the knowledge base).
+boost::asio::awaitable<boost::system::result<std::vector<std::string>>> departments_with_cases(RedisClient& redis);
+
 // Appends an internal note (a history entry that changes no status and tells nobody) to an
 // existing case. case_errc::not_found otherwise; refuses a full resident ID number.
 boost::asio::awaitable<boost::system::result<void>> add_note(RedisClient& redis, std::string case_id,

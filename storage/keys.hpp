@@ -97,6 +97,9 @@ inline std::string cases_of_department(std::string_view department) {
 inline std::string open_cases_of_department(std::string_view department) {
   return "tb:{cases}:dept-open:" + std::string(department);
 }
+// Every department that has ever had a case (set): the report counts departments that have since
+// left the knowledge base too.
+inline std::string case_departments() { return "tb:{cases}:departments"; }
 // Every opening and status change, appended by the same script that makes it (a stream with the
 // consumer group kCaseEventGroup): the notifier tells the talent and the department from here, so
 // a change made by any instance, the center API or a specialist is pushed exactly once.

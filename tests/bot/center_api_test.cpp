@@ -320,6 +320,17 @@ TEST_F(CenterReportTest, JsonHasEveryDepartmentAndTheFigures) {
   EXPECT_EQ(r["total"]["received"], 5);
 }
 
+TEST_F(CenterReportTest, ADepartmentThatLeftTheKnowledgeBaseKeepsItsCasesInTheReport) {
+  seeder.add(test::seed("2026-10-10", "2026-10-20", {}, "talent.f", "labor_bureau"));  // merged away since
+  auto const r = get_json("/api/v1/reports/departments?from=2026-07-01&to=2026-12-31");
+  json labor;
+  for (auto const& row : r["departments"])
+    if (row["department"] == "labor_bureau") labor = row;
+  ASSERT_FALSE(labor.is_null()) << r.dump();
+  EXPECT_EQ(labor["received"], 1);
+  EXPECT_EQ(r["total"]["received"], 6);
+}
+
 TEST_F(CenterReportTest, DefaultsToTheCurrentHalfYear) {
   auto const r = get_json("/api/v1/reports/departments");
   EXPECT_EQ(r["from"], "2026-07-01");
