@@ -18,14 +18,8 @@ using namespace std::chrono;
 using namespace std::chrono_literals;
 using test::china;
 
-class AgendaTest : public test::RedisSuite {
+class AgendaTest : public test::DeskSuite {
  protected:
-  AgendaTest() {
-    calendar = WorkingCalendar::load(TALENTBOT_SOURCE_DIR "/deploy/holidays");
-    roster = Roster::parse("departments:\n  public_security:\n    - {user: lead1, role: lead}\n  hrss:\n    - {user: h1, role: lead}\n",
-                           "roster", {"public_security", "hrss"});
-  }
-
   void book(std::string const& user, year_month_day day, int hour) {
     storage::Booking b;
     b.user = user;
@@ -41,21 +35,14 @@ class AgendaTest : public test::RedisSuite {
     ASSERT_TRUE(run(storage::reserve(db(), b, user + "-req"))) << b.slot_id;
   }
 
-  std::string outbox_of(std::string const& user) {
-    return test::outbox_of([this](auto work) { return run(std::move(work)); }, db(), config.queue.partitions, user);
-  }
 
-  config::Config config;
-  WorkingCalendar calendar;
-  Roster roster;
-  Logger log{LogLevel::off};
 };
 
 TEST_F(AgendaTest, SentAt0830OnWorkingDaysToTheDepartmentThenRescheduled) {
   book("talent1", 2026y / November / 27, 15);
   book("talent2", 2026y / November / 27, 9);
   book("talent3", 2026y / November / 30, 10);
-  HandoffDesk desk{NotifierContext{&config, &test::shared_understanding(), &calendar, &roster, &log}, &db()};
+  HandoffDesk desk{ctx(), &db()};
   ManualClock clock(Clock::time_point(seconds(china(2026y / November / 26, 9))));
   Scheduler scheduler(ioc_.get_executor(), db(), clock, log);
   register_morning_agenda(scheduler, desk, clock, ioc_.get_executor());

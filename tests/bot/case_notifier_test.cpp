@@ -19,25 +19,8 @@ namespace {
 using namespace std::chrono;
 using namespace std::chrono_literals;
 
-class CaseNotifierTest : public test::RedisSuite {
+class CaseNotifierTest : public test::DeskSuite {
  protected:
-  CaseNotifierTest() {
-    config.wecom.agent_id = 1000002;
-    config.nlu.knowledge_dir = TALENTBOT_SOURCE_DIR "/intents/knowledge";
-    config.nlu.training_file = TALENTBOT_SOURCE_DIR "/tests/nlu/train.tsv";
-    calendar = WorkingCalendar::load(TALENTBOT_SOURCE_DIR "/deploy/holidays");
-    roster = Roster::parse(R"(
-center:
-  - {user: coord1}
-departments:
-  public_security:
-    - {user: lead1, role: lead}
-    - {user: svc1, role: service}
-)", "roster", {"public_security", "hrss"});
-  }
-
-
-  NotifierContext ctx() { return NotifierContext{&config, &test::shared_understanding(), &calendar, &roster, &log}; }
 
   // A public-security case received 2026-11-25, due 2026-12-09.
   std::string open_case(std::string const& user) {
@@ -72,14 +55,7 @@ departments:
     ASSERT_TRUE(run(storage::transition(db(), s))) << s.to;
   }
 
-  std::string outbox_of(std::string const& user) {
-    return test::outbox_of([this](auto work) { return run(std::move(work)); }, db(), config.queue.partitions, user);
-  }
 
-  config::Config config;
-  WorkingCalendar calendar;
-  Roster roster;
-  Logger log{LogLevel::off};
 };
 
 TEST_F(CaseNotifierTest, NewCaseReachesTheDepartmentOnceAndSchedulesTheWatchdog) {

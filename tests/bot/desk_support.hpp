@@ -5,9 +5,13 @@
 #include <cstdint>
 #include <string>
 
+#include "bot/calendar.hpp"
+#include "bot/case_notifier.hpp"
+#include "bot/roster.hpp"
 #include "bot/understanding.hpp"
 #include "storage/keys.hpp"
 #include "storage/redis.hpp"
+#include "tests/support/redis_fixture.hpp"
 #include "tests/support/run.hpp"
 
 namespace talentbot::test {
@@ -43,5 +47,36 @@ std::string outbox_of(Run&& run, storage::RedisClient& db, unsigned partitions, 
       if (f.str.find("\\\"touser\\\":\\\"" + user + "\\\"") != std::string::npos) out += f.str + "\n";
   return out;
 }
+
+// A desk test: real Redis, the real NLU and calendar, a small roster (a public-security lead and
+// service specialist, an hrss lead, a center coordinator), and a way to read outboxes.
+class DeskSuite : public RedisSuite {
+ protected:
+  DeskSuite() {
+    config.wecom.agent_id = 1000002;
+    calendar = bot::WorkingCalendar::load(TALENTBOT_SOURCE_DIR "/deploy/holidays");
+    roster = bot::Roster::parse(R"(
+center:
+  - {user: coord1}
+departments:
+  public_security:
+    - {user: lead1, role: lead}
+    - {user: svc1, role: service}
+  hrss:
+    - {user: h1, role: lead}
+)", "roster", {"public_security", "hrss"});
+  }
+
+  bot::NotifierContext ctx() { return bot::NotifierContext{&config, &shared_understanding(), &calendar, &roster, &log}; }
+
+  std::string outbox_of(std::string const& user) {
+    return test::outbox_of([this](auto work) { return run(std::move(work)); }, db(), config.queue.partitions, user);
+  }
+
+  config::Config config;
+  bot::WorkingCalendar calendar;
+  bot::Roster roster;
+  Logger log{LogLevel::off};
+};
 
 }  // namespace talentbot::test

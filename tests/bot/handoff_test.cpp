@@ -19,36 +19,14 @@ using namespace std::chrono;
 using namespace std::chrono_literals;
 using test::china;
 
-class HandoffTest : public test::RedisSuite {
+class HandoffTest : public test::DeskSuite {
  protected:
-  HandoffTest() {
-    config.wecom.agent_id = 1000002;
-    calendar = WorkingCalendar::load(TALENTBOT_SOURCE_DIR "/deploy/holidays");
-    roster = Roster::parse(R"(
-center:
-  - {user: coord1}
-departments:
-  public_security:
-    - {user: lead1, role: lead}
-    - {user: svc1, role: service}
-  hrss:
-    - {user: h1, role: lead}
-)", "roster", {"public_security", "hrss"});
-  }
 
+  HandoffDesk desk() { return HandoffDesk{ctx(), &db()}; }
 
-  HandoffDesk desk() { return HandoffDesk{NotifierContext{&config, &test::shared_understanding(), &calendar, &roster, &log}, &db()}; }
-
-  std::string outbox_of(std::string const& user) {
-    return test::outbox_of([this](auto work) { return run(std::move(work)); }, db(), config.queue.partitions, user);
-  }
 
   static Clock::time_point at(std::int64_t unix_seconds) { return Clock::time_point(seconds(unix_seconds)); }
 
-  config::Config config;
-  WorkingCalendar calendar;
-  Roster roster;
-  Logger log{LogLevel::off};
 };
 
 TEST_F(HandoffTest, UnansweredGoesToTheLeadThenTheCenterAndStopsOnceAccepted) {
