@@ -55,6 +55,17 @@ boost::system::error_code as_error(Reply const& r) {
   return r.is_error() ? make_error_code(errc::server_error) : boost::system::error_code{};
 }
 
+// Records an entry of `stream` in the partition's dead letters and acknowledges and removes it,
+// in one step (kDone): what the inbox and the outbox give up on alike.
+asio::awaitable<result<void>> give_up(RedisClient& redis, std::string stream, std::string_view group,
+                                      unsigned partition, std::string entry_id, std::string record) {
+  auto r = co_await redis.eval(kDone, args(stream, keys::outbox_attempts(partition), keys::dead_letters(partition)),
+                               args(std::string(group), entry_id, record));
+  if (!r) co_return r.error();
+  if (auto ec = as_error(*r)) co_return ec;
+  co_return result<void>{};
+}
+
 // Entries of one stream as XREADGROUP / XAUTOCLAIM return them: [[id, [field, value, ...]], ...].
 void append_entries(std::string const& stream, Reply const& list, std::vector<StreamEntry>& out) {
   for (auto const& entry : list.elements) {
@@ -197,22 +208,12 @@ asio::awaitable<result<long long>> outbox_attempt(RedisClient& redis, unsigned p
 
 asio::awaitable<result<void>> outbox_dead_letter(RedisClient& redis, unsigned partition, std::string entry_id,
                                                  std::string record) {
-  auto r = co_await redis.eval(
-      kDone, args(keys::outbox(partition), keys::outbox_attempts(partition), keys::dead_letters(partition)),
-      args(std::string(keys::kOutboxGroup), entry_id, record));
-  if (!r) co_return r.error();
-  if (auto ec = as_error(*r)) co_return ec;
-  co_return result<void>{};
+  co_return co_await give_up(redis, keys::outbox(partition), keys::kOutboxGroup, partition, std::move(entry_id),
+                             std::move(record));
 }
-
 asio::awaitable<result<void>> inbox_dead_letter(RedisClient& redis, unsigned partition, std::string entry_id,
                                                 std::string record) {
-  auto r = co_await redis.eval(
-      kDone, args(keys::inbox(partition), keys::outbox_attempts(partition), keys::dead_letters(partition)),
-      args(std::string(keys::kInboxGroup), entry_id, record));
-  if (!r) co_return r.error();
-  if (auto ec = as_error(*r)) co_return ec;
-  co_return result<void>{};
+  co_return co_await give_up(redis, keys::inbox(partition), keys::kInboxGroup, partition, std::move(entry_id),
+                             std::move(record));
 }
-
 }  // namespace talentbot::storage
