@@ -16,16 +16,10 @@ namespace asio = boost::asio;
 
 namespace {
 
-constexpr std::int64_t kChinaOffset = 8 * 3600;
 constexpr std::int64_t kAgendaMinute = 8 * 60 + 30;
 
-std::string yyyymmdd(std::chrono::year_month_day day) {
-  auto const iso = format_date(day);
-  return iso.substr(0, 4) + iso.substr(5, 2) + iso.substr(8, 2);
-}
-
 std::string clock_time(std::int64_t unix_seconds) {
-  auto const local = (unix_seconds + kChinaOffset) % 86'400;
+  auto const local = unix_seconds - local_day_start(unix_seconds);
   char buf[8];
   std::snprintf(buf, sizeof buf, "%02d:%02d", static_cast<int>(local / 3600), static_cast<int>(local % 3600 / 60));
   return buf;
@@ -39,13 +33,13 @@ asio::awaitable<bool> send_agendas(HandoffDesk desk, storage::DueItem item) {
   for (auto const& d : kb.departments()) {
     auto people = desk.ctx.roster->of_department(d.id);
     if (people.empty()) continue;
-    auto booked = co_await storage::agenda_of_department(*desk.redis, d.id, yyyymmdd(day));
+    auto booked = co_await storage::agenda_of_department(*desk.redis, d.id, format_compact_date(day));
     if (!booked) co_return false;
     if (booked->empty()) continue;  // no appointments, no message
     std::vector<Notice> notices;
     auto const text = agenda_text(d.id, day, *booked, kb);
     for (auto const* p : people) notices.push_back(Notice{p->user, text, {}, {}});
-    if (!co_await push_notices(*desk.redis, desk.ctx, "agenda:" + yyyymmdd(day), std::move(notices))) co_return false;
+    if (!co_await push_notices(*desk.redis, desk.ctx, "agenda:" + format_compact_date(day), std::move(notices))) co_return false;
   }
   auto const next = next_agenda_time(item.due / 1000 + 60, *desk.ctx.calendar);
   if (!co_await storage::schedule(*desk.redis, item.id, next * 1000, "")) co_return false;
@@ -80,15 +74,14 @@ std::string agenda_text(std::string const& department, std::chrono::year_month_d
 
 asio::awaitable<std::optional<std::string>> department_agenda(storage::RedisClient& redis, intents::Knowledge const& kb,
                                                               std::string department, std::chrono::year_month_day day) {
-  auto booked = co_await storage::agenda_of_department(redis, department, yyyymmdd(day));
+  auto booked = co_await storage::agenda_of_department(redis, department, format_compact_date(day));
   if (!booked) co_return std::nullopt;
   if (booked->empty()) co_return "今天（" + format_date(day) + "）本部门没有窗口预约。";
   co_return agenda_text(department, day, *booked, kb);
 }
 
 std::int64_t next_agenda_time(std::int64_t unix_seconds, WorkingCalendar const& calendar) {
-  auto const local = unix_seconds + kChinaOffset;
-  auto const midnight = local - local % 86'400 - kChinaOffset;
+  auto const midnight = local_day_start(unix_seconds);
   for (int d = 0; d < 40; ++d) {
     auto const at = midnight + d * 86'400 + kAgendaMinute * 60;
     if (at > unix_seconds && calendar.is_working_day(local_date(midnight + d * 86'400))) return at;

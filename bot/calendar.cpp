@@ -75,6 +75,13 @@ std::string format_date(year_month_day day) {
   return buf;
 }
 
+std::string format_compact_date(year_month_day day) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d%02u%02u", static_cast<int>(day.year()), static_cast<unsigned>(day.month()),
+                static_cast<unsigned>(day.day()));
+  return buf;
+}
+
 std::optional<year_month_day> parse_date(std::string_view text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
   int parts[3] = {0, 0, 0};
@@ -94,6 +101,11 @@ std::optional<year_month_day> parse_date(std::string_view text) {
 year_month_day local_date(std::int64_t unix_seconds, minutes utc_offset) {
   auto const t = sys_seconds{seconds{unix_seconds}} + utc_offset;
   return year_month_day{floor<days>(t)};
+}
+
+std::int64_t local_day_start(std::int64_t unix_seconds, minutes utc_offset) {
+  auto const midnight = sys_seconds{sys_days{local_date(unix_seconds, utc_offset)}} - utc_offset;
+  return midnight.time_since_epoch().count();
 }
 
 WorkingCalendar WorkingCalendar::load(fs::path const& dir) {

@@ -74,10 +74,14 @@ class WorkingCalendar {
 
 // yyyy-mm-dd, the only date format in files, JSON and Redis.
 std::string format_date(std::chrono::year_month_day day);
+// yyyymmdd: the day inside case ids and Redis keys.
+std::string format_compact_date(std::chrono::year_month_day day);
 std::optional<std::chrono::year_month_day> parse_date(std::string_view text);
 
 // The civil date at `unix_seconds` in a fixed UTC offset (China Standard Time has no DST).
 std::chrono::year_month_day local_date(std::int64_t unix_seconds,
                                        std::chrono::minutes utc_offset = std::chrono::hours(8));
+// 00:00 of that civil date, as unix seconds.
+std::int64_t local_day_start(std::int64_t unix_seconds, std::chrono::minutes utc_offset = std::chrono::hours(8));
 
 }  // namespace talentbot::bot

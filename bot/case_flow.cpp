@@ -1,6 +1,8 @@
 // Case work in chat; see case_flow.hpp.
 #include "bot/case_flow.hpp"
 
+#include "bot/archive_reader.hpp"
+
 #include "bot/case_replies.hpp"
 #include "bot/replies.hpp"
 #include "bot/cases.hpp"
@@ -18,12 +20,6 @@ std::vector<Reply> say(std::string text) {
   return out;
 }
 
-std::optional<Case> readable(storage::StoredCase const& s, Logger const& log) {
-  std::string error;
-  auto c = case_from_stored(s.id, s.status, s.body, s.history, &error);
-  if (!c) log.error("case.unreadable", {{"case", s.id}, {"error", error}});
-  return c;
-}
 
 // Built outside the coroutine (g++ 12 and braced std::string members in coroutine bodies).
 Case new_case(CaseRequest const& r, std::string const& user, intents::Service const& service, Language lang,
@@ -45,8 +41,7 @@ Case new_case(CaseRequest const& r, std::string const& user, intents::Service co
 
 storage::NewCase stored_form(Case const& c, std::chrono::year_month_day day) {
   storage::NewCase n;
-  auto const iso = format_date(day);
-  n.day = iso.substr(0, 4) + iso.substr(5, 2) + iso.substr(8, 2);
+  n.day = format_compact_date(day);
   n.talent_user = c.talent_user;
   n.service = c.service;
   n.department = c.department;
@@ -92,7 +87,7 @@ asio::awaitable<std::optional<std::vector<Reply>>> open_case(CaseDesk desk, Case
     log_failure(*desk.log, "case.read_failed", stored ? make_error_code(storage::case_errc::not_found) : stored.error());
     co_return std::nullopt;
   }
-  auto c = readable(**stored, *desk.log);
+  auto c = case_of(**stored, *desk.log);
   if (!c) co_return std::nullopt;
   if (created->created) {
     desk.log->info("case.opened", {{"case", c->id}, {"service", c->service}, {"department", c->department},
@@ -116,7 +111,7 @@ asio::awaitable<std::optional<std::vector<Reply>>> case_progress(CaseDesk desk, 
     }
     // Someone else's case gets exactly the answer of a case that does not exist.
     if (!*stored || (*stored)->talent_user != user) co_return say(case_replies::not_found(*case_id, lang));
-    auto c = readable(**stored, *desk.log);
+    auto c = case_of(**stored, *desk.log);
     if (!c) co_return say(case_replies::not_found(*case_id, lang));
     co_return say(case_replies::progress(*c, *desk.kb, *desk.calendar, today, lang));
   }
@@ -127,7 +122,7 @@ asio::awaitable<std::optional<std::vector<Reply>>> case_progress(CaseDesk desk, 
   }
   std::vector<Case> cases;
   for (auto const& s : *mine)
-    if (auto c = readable(s, *desk.log)) cases.push_back(std::move(*c));
+    if (auto c = case_of(s, *desk.log)) cases.push_back(std::move(*c));
   if (cases.empty()) co_return say(case_replies::none_yet(lang));
   // One case: its details at once; several: the list.
   if (cases.size() == 1) co_return say(case_replies::progress(cases.front(), *desk.kb, *desk.calendar, today, lang));

@@ -8,9 +8,9 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include <nlohmann/json.hpp>
 
 #include "adapters/wecom/outbound.hpp"
+#include "bot/archive_reader.hpp"
 #include "bot/case_replies.hpp"
 #include "bot/scheduler.hpp"
 #include "bot/understanding.hpp"
@@ -45,12 +45,6 @@ std::string_view action_label(CaseStatus s) {
 
 Language language_of(Case const& c) { return c.language == "en" ? Language::en : Language::zh; }
 
-std::optional<HistoryEntry> entry_from_json(std::string const& text) {
-  auto j = nlohmann::json::parse(text, nullptr, false);
-  if (!j.is_object() || !j.contains("at") || !j["at"].is_number_integer()) return std::nullopt;
-  auto str = [&](char const* k) { return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string(); };
-  return HistoryEntry{j["at"].get<std::int64_t>(), str("who"), str("what"), str("note")};
-}
 
 Clock::time_point nine_am(std::chrono::year_month_day day) {
   // 09:00 China time is 01:00 UTC.
@@ -76,12 +70,6 @@ std::string payload_for(Notice const& n, std::int64_t agent_id, std::string cons
   return wecom::to_outbox(request);
 }
 
-std::optional<Case> load_case(storage::StoredCase const& s, Logger& log) {
-  std::string error;
-  auto c = case_from_stored(s.id, s.status, s.body, s.history, &error);
-  if (!c) log.error("case.unreadable", {{"case", s.id}, {"error", error}});
-  return c;
-}
 
 }  // namespace
 
@@ -173,7 +161,7 @@ struct CaseNotifier::Impl : std::enable_shared_from_this<Impl> {
 asio::awaitable<bool> CaseNotifier::Impl::handle(storage::StreamEntry entry) {
   auto& log = *ctx.log;
   auto event = storage::parse_case_event(entry.payload);
-  auto history = event ? entry_from_json(event->entry) : std::nullopt;
+  auto history = event ? history_entry_from_json(event->entry) : std::nullopt;
   if (!event || !history) {
     log.error("case_event.unreadable", {{"entry", entry.id}, {"action", "dropped"}});
     co_return true;
@@ -183,7 +171,7 @@ asio::awaitable<bool> CaseNotifier::Impl::handle(storage::StreamEntry entry) {
   auto stored = co_await storage::get_case(redis, event->case_id);
   if (!stored) co_return false;
   if (!*stored) co_return true;  // nothing to tell about a case that does not exist
-  auto c = load_case(**stored, log);
+  auto c = case_of(**stored, log);
   if (!c) co_return true;
   if (event->from.empty()) {
     // The watchdog of article 11: scheduled with the opening, checked when it fires.
@@ -271,7 +259,7 @@ asio::awaitable<bool> sla_fired(storage::RedisClient& redis, NotifierContext ctx
   auto stored = co_await storage::get_case(redis, item.payload);
   if (!stored) co_return false;
   if (!*stored) co_return true;
-  auto c = load_case(**stored, *ctx.log);
+  auto c = case_of(**stored, *ctx.log);
   if (!c || is_final(c->status)) co_return true;  // finished in time: nothing to say
   auto nlu = ctx.understanding->current();
   if (!nlu) co_return false;

@@ -16,9 +16,7 @@ std::string service_name(Case const& c, intents::Knowledge const& kb, Language l
 }
 
 std::string department_of(Case const& c, intents::Knowledge const& kb, Language lang) {
-  auto const* d = kb.department(c.department);
-  if (d == nullptr) return c.department;
-  return lang == Language::en && !d->name.en.empty() ? d->name.en : d->name.zh;
+  return replies::department_label(kb, c.department, lang);
 }
 
 // "11-25 14:05" in China time.

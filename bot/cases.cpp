@@ -57,6 +57,12 @@ std::string text_field(json const& j, char const* key) {
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string{};
 }
 
+std::optional<HistoryEntry> entry_of(json const& h) {
+  if (!h.is_object() || !h.contains("at") || !h["at"].is_number_integer()) return std::nullopt;
+  return HistoryEntry{h["at"].get<std::int64_t>(), text_field(h, "who"), text_field(h, "what"),
+                      redact_resident_ids(text_field(h, "note"))};
+}
+
 std::optional<Case> case_from_object(json const& j, std::string* error) {
   if (!j.is_object()) return fail(error, "case is not a JSON object");
   Case c;
@@ -85,10 +91,9 @@ std::optional<Case> case_from_object(json const& j, std::string* error) {
   if (auto it = j.find("history"); it != j.end()) {
     if (!it->is_array()) return fail(error, "history is not a list");
     for (auto const& h : *it) {
-      if (!h.is_object() || !h.contains("at") || !h["at"].is_number_integer())
-        return fail(error, "history entry without an integer 'at'");
-      c.history.push_back(HistoryEntry{h["at"].get<std::int64_t>(), text_field(h, "who"), text_field(h, "what"),
-                                       redact_resident_ids(text_field(h, "note"))});
+      auto entry = entry_of(h);
+      if (!entry) return fail(error, "history entry without an integer 'at'");
+      c.history.push_back(std::move(*entry));
     }
   }
   return c;
@@ -191,6 +196,10 @@ std::optional<Case> case_from_json(std::string_view text, std::string* error) {
 std::string case_body_json(Case const& c) { return body_to_json(c).dump(); }
 
 std::string history_entry_json(HistoryEntry const& e) { return history_to_json(e).dump(); }
+
+std::optional<HistoryEntry> history_entry_from_json(std::string_view text) {
+  return entry_of(json::parse(text, nullptr, false));
+}
 
 std::optional<Case> case_from_stored(std::string_view id, std::string_view status, std::string_view body,
                                      std::vector<std::string> const& history, std::string* error) {

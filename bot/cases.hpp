@@ -105,6 +105,8 @@ std::optional<Case> case_from_json(std::string_view json, std::string* error = n
 // What storage keeps as the case body: everything but id, status and history, which storage owns.
 std::string case_body_json(Case const& c);
 std::string history_entry_json(HistoryEntry const& e);
+// One stored history entry (a case event's); nullopt unless it has an integer "at".
+std::optional<HistoryEntry> history_entry_from_json(std::string_view text);
 // Reassembles a case from what storage returns.
 std::optional<Case> case_from_stored(std::string_view id, std::string_view status, std::string_view body,
                                      std::vector<std::string> const& history, std::string* error = nullptr);

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bot/cases.hpp"
+#include "bot/replies.hpp"
 #include "bot/scheduler.hpp"
 #include "bot/understanding.hpp"
 #include "intents/knowledge.hpp"
@@ -18,7 +19,16 @@ using intents::Language;
 
 namespace {
 
-constexpr std::int64_t kChinaOffset = 8 * 3600;
+// When the window span `unix_seconds` falls in closes; nullopt outside working hours.
+std::optional<std::int64_t> span_close(std::int64_t unix_seconds, WorkingCalendar const& calendar,
+                                       config::AppointmentsConfig const& hours) {
+  if (!calendar.is_working_day(local_date(unix_seconds))) return std::nullopt;
+  auto const midnight = local_day_start(unix_seconds);
+  auto const minute = std::chrono::minutes((unix_seconds - midnight) / 60);
+  for (auto const& span : hours.hours)
+    if (minute >= span.open && minute < span.close) return midnight + std::chrono::seconds(span.close).count();
+  return std::nullopt;
+}
 
 void say(HandoffStep& s, std::string text) { s.replies.push_back(Reply{Reply::Kind::text, {}, std::move(text), {}, {}}); }
 
@@ -34,10 +44,10 @@ HandoffStep taken() {
   return s;
 }
 
+// Requests without a department (no service known) go to the center.
 std::string department_name(intents::Knowledge const& kb, std::string const& id, Language lang) {
-  auto const* d = kb.department(id);
-  if (d == nullptr) return lang == Language::en ? "the Talent Exchange Center" : "市人才交流中心";
-  return lang == Language::en && !d->name.en.empty() ? d->name.en : d->name.zh;
+  if (kb.department(id) == nullptr) return lang == Language::en ? "the Talent Exchange Center" : "市人才交流中心";
+  return replies::department_label(kb, id, lang);
 }
 
 // "【市公安局 服务专员 李娜】": what the talent reads before the specialist's words.
@@ -96,16 +106,12 @@ std::int64_t escalation_due(std::int64_t at, HandoffDesk const& desk, int timeou
   auto left = timeouts * std::chrono::duration_cast<std::chrono::seconds>(cfg.roster.accept_timeout).count();
   auto now = at;
   for (int guard = 0; guard < 400 && left > 0; ++guard) {
-    if (!in_working_hours(now, *desk.ctx.calendar, cfg.appointments)) {
+    auto const close = span_close(now, *desk.ctx.calendar, cfg.appointments);
+    if (!close) {
       now = next_opening(now, *desk.ctx.calendar, cfg.appointments);
       continue;
     }
-    auto const local_minute = (now + kChinaOffset) % 86'400 / 60;
-    std::int64_t close = now;
-    for (auto const& span : cfg.appointments.hours)
-      if (local_minute >= span.open.count() && local_minute < span.close.count())
-        close = now - (now + kChinaOffset) % 86'400 + span.close.count() * 60;
-    auto const step = std::min(left, close - now);
+    auto const step = std::min(left, *close - now);
     now += step;
     left -= step;
   }
@@ -180,24 +186,17 @@ asio::awaitable<HandoffStep> relay_to_talent(HandoffDesk desk, Specialist who, s
 }  // namespace
 
 bool in_working_hours(std::int64_t unix_seconds, WorkingCalendar const& calendar, config::AppointmentsConfig const& hours) {
-  auto const day = local_date(unix_seconds);
-  if (!calendar.is_working_day(day)) return false;
-  auto const local = unix_seconds + kChinaOffset;
-  auto const minute = std::chrono::minutes((local % 86'400) / 60);
-  for (auto const& span : hours.hours)
-    if (minute >= span.open && minute < span.close) return true;
-  return false;
+  return span_close(unix_seconds, calendar, hours).has_value();
 }
 
 std::int64_t next_opening(std::int64_t unix_seconds, WorkingCalendar const& calendar,
                           config::AppointmentsConfig const& hours) {
-  auto const local = unix_seconds + kChinaOffset;
-  auto const midnight = local - local % 86'400 - kChinaOffset;  // this China day's 00:00, as unix time
+  auto const midnight = local_day_start(unix_seconds);
   for (int d = 0; d < 40; ++d) {
     auto const day_start = midnight + d * 86'400;
     if (!calendar.is_working_day(local_date(day_start))) continue;
     for (auto const& span : hours.hours) {
-      auto const open = day_start + std::chrono::duration_cast<std::chrono::seconds>(span.open).count();
+      auto const open = day_start + std::chrono::seconds(span.open).count();
       if (open > unix_seconds) return open;
     }
   }

@@ -158,9 +158,13 @@ void add_follow_up(std::vector<std::string>& lines, std::string_view follow_up) 
 
 }  // namespace
 
+std::string department_label(Knowledge const& kb, std::string_view id, Language lang) {
+  auto const* d = kb.department(id);
+  return d ? std::string(text_of(d->name, lang)) : std::string(id);
+}
+
 std::string department_name(Knowledge const& kb, Service const& s, Language lang) {
-  auto const* d = kb.department(s.department);
-  return d ? std::string(text_of(d->name, lang)) : s.department;
+  return department_label(kb, s.department, lang);
 }
 
 std::string name_of(Service const& s, Language lang) { return std::string(text_of(s.name, lang)); }

@@ -26,6 +26,8 @@ std::vector<std::string> pack_lines(std::vector<std::string> const& lines, std::
 // The service's full name, and the name of the department responsible for it.
 std::string name_of(intents::Service const& service, Language lang);
 std::string department_name(intents::Knowledge const& kb, intents::Service const& service, Language lang);
+// A department's name by id; the id itself when the knowledge base does not have it (any more).
+std::string department_label(intents::Knowledge const& kb, std::string_view id, Language lang);
 
 // "人才落户" / "Household registration": the name without its parenthetical, for buttons.
 std::string short_name(intents::Service const& service, Language lang);

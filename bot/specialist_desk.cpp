@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "bot/agenda.hpp"
+#include "bot/archive_reader.hpp"
 #include "bot/case_replies.hpp"
 #include "bot/cases.hpp"
 #include "intents/knowledge.hpp"
@@ -57,6 +58,11 @@ std::string note_entry(std::int64_t at, std::string const& who, std::string cons
   return history_entry_json(HistoryEntry{at, who, "note", text});
 }
 
+// The case a lookup found, if any and readable.
+std::optional<Case> found(std::optional<storage::StoredCase> const& stored, Logger const& log) {
+  return stored ? case_of(*stored, log) : std::nullopt;
+}
+
 bool may_handle(Specialist const& who, Case const& c) {
   return who.role == Specialist::Role::coordinator || who.department == c.department;
 }
@@ -66,12 +72,8 @@ std::string department_cases(std::vector<storage::StoredCase> const& stored, int
   if (stored.empty()) return "本部门目前没有办理中的案件。";
   std::string out = "本部门办理中的案件（按期限）：";
   for (auto const& s : stored) {
-    std::string error;
-    auto c = case_from_stored(s.id, s.status, s.body, s.history, &error);
-    if (!c) {
-      log.error("case.unreadable", {{"case", s.id}, {"error", error}});
-      continue;
-    }
+    auto c = case_of(s, log);
+    if (!c) continue;
     auto const* service = kb.service(c->service);
     out += "\n" + c->id;
     out += ' ';
@@ -144,8 +146,7 @@ asio::awaitable<std::optional<SpecialistTurn>> specialist_turn(SpecialistDesk de
     }
     auto stored = co_await storage::get_case(*desk.redis, id->str());
     if (!stored) co_return std::nullopt;
-    std::optional<Case> c;
-    if (*stored) c = case_from_stored((*stored)->id, (*stored)->status, (*stored)->body, (*stored)->history);
+    auto const c = found(*stored, *desk.log);
     if (!c || !may_handle(who, *c)) {
       say(turn, "没有找到本部门的案件 " + id->str() + "。");
       co_return turn;
@@ -180,8 +181,7 @@ asio::awaitable<std::optional<SpecialistTurn>> specialist_turn(SpecialistDesk de
   }
   auto stored = co_await storage::get_case(*desk.redis, case_id);
   if (!stored) co_return std::nullopt;
-  std::optional<Case> c;
-  if (*stored) c = case_from_stored((*stored)->id, (*stored)->status, (*stored)->body, (*stored)->history);
+  auto const c = found(*stored, *desk.log);
   if (!c || !may_handle(who, *c)) {
     say(turn, "没有找到本部门的案件 " + case_id + "，请核对编号（/cases 查看本部门案件）。");
     co_return turn;

@@ -24,10 +24,9 @@ class AgendaTest : public test::DeskSuite {
     storage::Booking b;
     b.user = user;
     b.service = "household_registration";
-    auto const iso = format_date(day);
     char hh[3];
     std::snprintf(hh, sizeof hh, "%02d", hour);
-    b.slot_id = "public_security:" + iso.substr(0, 4) + iso.substr(5, 2) + iso.substr(8, 2) + "T" + hh + "00";
+    b.slot_id = "public_security:" + format_compact_date(day) + "T" + hh + "00";
     b.start = china(day, hour);
     b.end = b.start + 1800;
     b.capacity = 2;
