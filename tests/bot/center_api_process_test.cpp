@@ -23,6 +23,8 @@ TEST(CenterApiProcess, ServesTheArchiveWithTokensFromTheEnvironment) {
   test::ChildProcess server({TALENTBOT_BINARY}, env);
   auto port = test::wait_listening_port(server);
   ASSERT_TRUE(port) << server.log();
+  // Listening comes before the first Redis connection: until then the archive is a 503.
+  ASSERT_TRUE(test::eventually_status(*port, "/readyz", 200)) << server.log();
 
   test::HttpConnection c(*port);
   auto r = c.request("GET", "/api/v1/reports/departments?from=2026-01-01&to=2026-06-30", {},

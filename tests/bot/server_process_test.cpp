@@ -17,15 +17,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-bool eventually_status(std::uint16_t port, char const* path, int status, std::chrono::milliseconds limit = 10s) {
-  auto const deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    auto r = test::http_request(port, "GET", path);
-    if (r && r->status == status) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return false;
-}
+using test::eventually_status;
 
 TEST(ServerProcess, ReadinessFollowsRedisAndRecoversWithoutRestart) {
   test::PrivateRedis redis;

@@ -1,5 +1,7 @@
 #include "tests/support/http_client.hpp"
 
+#include <thread>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -92,6 +94,16 @@ std::optional<HttpReply> http_request(std::uint16_t port, std::string const& met
                                       std::string const& body) {
   HttpConnection c(port);
   return c.request(method, target, body);
+}
+
+bool eventually_status(std::uint16_t port, char const* path, int status, std::chrono::milliseconds limit) {
+  auto const deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto r = http_request(port, "GET", path);
+    if (r && r->status == status) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
 }
 
 }  // namespace talentbot::test

@@ -39,4 +39,8 @@ class HttpConnection {
 std::optional<HttpReply> http_request(std::uint16_t port, std::string const& method, std::string const& target,
                                       std::string const& body = {});
 
+// Polls GET `path` until it answers `status` (e.g. /readyz 200 once the server reaches Redis).
+bool eventually_status(std::uint16_t port, char const* path, int status,
+                       std::chrono::milliseconds limit = std::chrono::seconds(10));
+
 }  // namespace talentbot::test

@@ -66,12 +66,8 @@ void Stack::start_bot() {
   bot_ = std::make_unique<ChildProcess>(std::vector<std::string>{TALENTBOT_BINARY}, env);
   if (!wait_listening_port(*bot_)) throw std::runtime_error("bot did not start: " + bot_->log());
   // Ready means Redis answers; the pipeline takes its partitions right after.
-  for (int i = 0; i < 500; ++i) {
-    auto r = http_request(bot_port_, "GET", "/readyz");
-    if (r && r->status == 200) return;
-    std::this_thread::sleep_for(10ms);
-  }
-  throw std::runtime_error("bot never became ready: " + bot_->log());
+  if (!eventually_status(bot_port_, "/readyz", 200, std::chrono::seconds(5)))
+    throw std::runtime_error("bot never became ready: " + bot_->log());
 }
 
 void Stack::kill_bot() {
